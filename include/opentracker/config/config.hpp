@@ -37,6 +37,9 @@ struct Config {
   // binds TCP and UDP on default_ip:6969 (upstream's rule).
   std::vector<Listener> listeners;
   IpAddress default_ip{};  // "::" (dual stack) unless -i changed it
+  // listen.udp.workers as last set: copied into UDP listeners added after it
+  // (config lines or -P), upstream's g_udp_workers.
+  std::uint32_t udp_workers = 0;
 
   std::optional<std::string> rootdir;  // -d / tracker.rootdir: chroot as root, chdir otherwise
   std::string user = "nobody";         // -u / tracker.user: only used when started as root
@@ -69,6 +72,8 @@ struct Config {
   std::uint32_t udp_connection_id_lifetime_seconds = 1800;  // udp.connection_id_lifetime (>= 120)
   std::uint64_t max_torrents = 0;  // tracker.max_torrents, 0 = no cap
   std::uint64_t max_peers = 0;     // tracker.max_peers, 0 = no cap
+
+  friend bool operator==(const Config&, const Config&) = default;
 };
 
 struct Diagnostic {
@@ -77,6 +82,7 @@ struct Diagnostic {
   std::string source;  // file name, or "command line"
   int line = 0;        // 1-based; 0 for the command line
   std::string message; // upstream's text where upstream has one
+  friend bool operator==(const Diagnostic&, const Diagnostic&) = default;
 };
 
 // "opentracker.conf:12: Unhandled line in config file: bogus.option 1"
