@@ -7,6 +7,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstring>
 
 #include "proto/owfat_pure.hpp"
 
@@ -113,10 +114,17 @@ std::optional<ListenAddress> ParseListenAddress(std::string_view text, std::uint
 }
 
 std::string FormatIp(const IpAddress& ip) {
-  char text[FMT_IP6];
   // fmt_ip6c prints v4-mapped addresses as dotted quads (fmt_ip4) and the
-  // rest in the compressed RFC 5952 form.
-  const std::size_t length = fmt_ip6c(text, reinterpret_cast<const char*>(ip.bytes.data()));
+  // rest with the longest zero run as "::". Its zero-run search looks at the
+  // two bytes after the address when the last group is 0 (libowfat 0.32
+  // fmt_ip6.c); with garbage there it may swallow groups ("1::2:0" printed
+  // as "1::"). Two zero bytes of padding make it deterministic: it then
+  // prints what upstream prints with clean memory, including its one quirk
+  // of compressing a lone trailing zero group ("1:0:2:3:4:5:6::").
+  char padded[18] = {};
+  std::memcpy(padded, ip.bytes.data(), ip.bytes.size());
+  char text[FMT_IP6];
+  const std::size_t length = fmt_ip6c(text, padded);
   return std::string(text, length);
 }
 

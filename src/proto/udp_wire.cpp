@@ -18,12 +18,13 @@ constexpr std::size_t kEventOffset = 80;
 constexpr std::size_t kNumwantOffset = 92;
 constexpr std::size_t kPortOffset = 96;
 
-constexpr std::size_t kReplyHeaderSize = 8;     // action | txid
+constexpr std::size_t kReplyHeaderSize = 8;      // action | txid
 constexpr std::size_t kAnnounceReplyFixed = 20;  // + interval | leechers | seeders
 constexpr std::size_t kScrapeTripleSize = 12;
 
 std::uint32_t Load32(const std::uint8_t* p) noexcept {
-  return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | std::uint32_t{p[3]};
+  return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 |
+         std::uint32_t{p[3]};
 }
 
 std::uint64_t Load64(const std::uint8_t* p) noexcept {
@@ -112,7 +113,8 @@ ScrapeRequest ParseUdpScrape(std::span<const std::uint8_t> datagram) noexcept {
   return scrape;
 }
 
-std::size_t WriteUdpConnect(const UdpHeader& request, const ConnectionId& id, std::span<std::uint8_t> out) noexcept {
+std::size_t WriteUdpConnect(const UdpHeader& request, const ConnectionId& id,
+                            std::span<std::uint8_t> out) noexcept {
   const std::size_t size = kReplyHeaderSize + id.size();
   if (out.size() < size) return 0;
   StoreReplyHeader(out.data(), UdpAction::kConnect, request);
@@ -121,14 +123,17 @@ std::size_t WriteUdpConnect(const UdpHeader& request, const ConnectionId& id, st
 }
 
 std::size_t WriteUdpAnnounce(const UdpHeader& request, std::uint32_t interval, const SwarmCounts& counts,
-                             std::span<const std::uint8_t> compact_peers, std::span<std::uint8_t> out) noexcept {
+                             std::span<const std::uint8_t> compact_peers,
+                             std::span<std::uint8_t> out) noexcept {
   if (out.size() < kAnnounceReplyFixed || out.size() - kAnnounceReplyFixed < compact_peers.size()) return 0;
   std::uint8_t* p = out.data();
   StoreReplyHeader(p, UdpAction::kAnnounce, request);
   Store32(p + 8, interval);
   Store32(p + 12, counts.leechers);
   Store32(p + 16, counts.seeders);
-  if (!compact_peers.empty()) std::memcpy(p + kAnnounceReplyFixed, compact_peers.data(), compact_peers.size());
+  if (!compact_peers.empty()) {
+    std::memcpy(p + kAnnounceReplyFixed, compact_peers.data(), compact_peers.size());
+  }
   return kAnnounceReplyFixed + compact_peers.size();
 }
 
@@ -150,7 +155,8 @@ std::size_t WriteUdpScrape(const UdpHeader& request, std::span<const SwarmCounts
   return kReplyHeaderSize + counts.size() * kScrapeTripleSize;
 }
 
-std::size_t WriteUdpError(const UdpHeader& request, std::string_view message, std::span<std::uint8_t> out) noexcept {
+std::size_t WriteUdpError(const UdpHeader& request, std::string_view message,
+                          std::span<std::uint8_t> out) noexcept {
   if (out.size() < kReplyHeaderSize || out.size() - kReplyHeaderSize < message.size()) return 0;
   StoreReplyHeader(out.data(), UdpAction::kError, request);
   if (!message.empty()) std::memcpy(out.data() + kReplyHeaderSize, message.data(), message.size());

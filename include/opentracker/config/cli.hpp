@@ -16,6 +16,10 @@ namespace ot::config {
 // Reads a whole file; nullopt (with errno set) when it cannot be read.
 using FileReader = std::function<std::optional<std::string>(const std::string& path)>;
 
+// The FileReader for real runs: reads `path` from the file system with std
+// I/O; nullopt with errno set on failure. Tests inject fakes instead.
+std::optional<std::string> ReadFileFromDisk(const std::string& path);
+
 struct CommandLine {
   enum class Action : std::uint8_t {
     kRun,           // start the tracker with `config`
@@ -29,10 +33,18 @@ struct CommandLine {
   std::vector<Diagnostic> diagnostics;
 };
 
+// `args` is argv as given to main: args[0] is the program name and is not
+// an option. getopt rules: "-p 6969" and "-p6969", clustered flags ("-vh"),
+// "--" ends the options, other non-option words are ignored with a warning.
+// -h, -v and usage errors stop at once; config errors are collected and the
+// rest of the line is still read (action kConfigError at the end).
 CommandLine ParseCommandLine(const std::vector<std::string>& args, const FileReader& read_file);
 
-// "Usage: <argv0> [-i ip] [-p port] ..." and the help lines, upstream's layout.
+// The usage line, "Usage: <argv0> [-i ip] [-p port] ...\n" (what a usage
+// error prints).
 std::string UsageText(const std::string& argv0);
+// The whole -h output: the usage line, the help lines (upstream's HEAD
+// layout, "\t%-10s%s\n") and the example.
 std::string HelpText(const std::string& argv0);
 
 }  // namespace ot::config

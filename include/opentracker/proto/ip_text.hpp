@@ -38,7 +38,9 @@ struct ListenAddress {
 // port means `default_port`. nullopt on a parse error or a port > 65535.
 std::optional<ListenAddress> ParseListenAddress(std::string_view text, std::uint16_t default_port) noexcept;
 
-// "127.0.0.1" for v4-mapped addresses, RFC 5952 text otherwise.
+// "127.0.0.1" for v4-mapped addresses, otherwise libowfat's fmt_ip6c text:
+// lowercase, longest zero run as "::" (RFC 5952, except that a lone
+// trailing zero group is compressed too, as upstream prints it).
 std::string FormatIp(const IpAddress& ip);
 // "127.0.0.1:6969" or "[::1]:6969".
 std::string FormatEndpoint(const IpAddress& ip, std::uint16_t port);

@@ -1,0 +1,335 @@
+#include "app/wiring.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/files.hpp"
+#include "app/log.hpp"
+#include "app/privileges.hpp"
+#include "app/stats_responder.hpp"
+#include "opentracker/access/access_control.hpp"
+#include "opentracker/access/access_list.hpp"
+#include "opentracker/net/reactor.hpp"
+#include "opentracker/net/sockets.hpp"
+#include "opentracker/net/udp_io.hpp"
+#include "opentracker/proto/ip_text.hpp"
+#include "opentracker/service/http_service.hpp"
+#include "opentracker/service/tracker_core.hpp"
+#include "opentracker/service/udp_service.hpp"
+#include "opentracker/stats/counters.hpp"
+#include "opentracker/tracker/torrent_store.hpp"
+#include "opentracker/work/worker_pool.hpp"
+
+namespace ot::app {
+
+namespace {
+
+constexpr int kExitPanic = 111;  // upstream's panic() status, kept for scripts that check it
+constexpr std::size_t kWorkerThreads = 2;
+
+struct UdpGroup {
+  std::vector<int> fds;
+  std::uint32_t workers = 0;  // 0: the reactor serves the single socket
+};
+
+struct Sockets {
+  std::vector<int> tcp;
+  std::vector<UdpGroup> udp;
+
+  void CloseAll() {
+    for (int fd : tcp) close(fd);
+    for (UdpGroup& g : udp) {
+      for (int fd : g.fds) close(fd);
+    }
+    tcp.clear();
+    udp.clear();
+  }
+};
+
+bool OpenListener(const config::Listener& l, Sockets& sockets, std::string* error) {
+  if (l.kind == config::SocketKind::kTcp) {
+    int fd = net::OpenTcpListener(l.address.ip, l.address.port, error);
+    if (fd < 0) return false;
+    sockets.tcp.push_back(fd);
+    return true;
+  }
+  UdpGroup group;
+  group.workers = l.udp_workers;
+  group.fds = net::OpenUdpSockets(l.address.ip, l.address.port, l.udp_workers == 0 ? 1 : l.udp_workers,
+                                  l.udp_workers != 0, error);
+  if (group.fds.empty()) return false;
+  sockets.udp.push_back(std::move(group));
+  return true;
+}
+
+// With nothing configured, upstream binds TCP and UDP on the current -i
+// address, port 6969; "::" is dual stack. A machine without IPv6 gets 0.0.0.0.
+std::vector<config::Listener> ListenersOf(const config::Config& config) {
+  if (!config.listeners.empty()) return config.listeners;
+  std::vector<config::Listener> defaults;
+  for (config::SocketKind kind : {config::SocketKind::kTcp, config::SocketKind::kUdp}) {
+    config::Listener l;
+    l.kind = kind;
+    l.address = proto::ListenAddress{config.default_ip, config::kDefaultPort};
+    defaults.push_back(l);
+  }
+  return defaults;
+}
+
+bool OpenSockets(const config::Config& config, Sockets& sockets, std::string* error) {
+  std::vector<config::Listener> listeners = ListenersOf(config);
+  const bool implicit_any = config.listeners.empty() && config.default_ip == IpAddress{};
+  for (config::Listener l : listeners) {
+    if (OpenListener(l, sockets, error)) continue;
+    if (implicit_any && (errno == EAFNOSUPPORT || errno == EADDRNOTAVAIL)) {
+      LogWarning("no IPv6 on this machine (" + *error + "); listening on 0.0.0.0 instead");
+      l.address.ip = IpAddress::FromV4(0, 0, 0, 0);
+      if (OpenListener(l, sockets, error)) continue;
+    }
+    sockets.CloseAll();
+    return false;
+  }
+  return true;
+}
+
+access::ListMode ModeOf(config::AccessMode mode) {
+  switch (mode) {
+    case config::AccessMode::kWhitelist:
+      return access::ListMode::kWhitelist;
+    case config::AccessMode::kBlacklist:
+      return access::ListMode::kBlacklist;
+    case config::AccessMode::kOpen:
+      break;
+  }
+  return access::ListMode::kOpen;
+}
+
+class Daemon {
+ public:
+  explicit Daemon(const config::Config& config)
+      : config_(config),
+        store_(tracker::StoreLimits{config.max_torrents, config.max_peers}),
+        access_(ModeOf(config.access_mode)),
+        issuer_(config.udp_connection_id_lifetime_seconds),
+        core_(store_),
+        stats_access_(config.stats_networks) {}
+
+  int Run();
+
+ private:
+  bool LoadAccessList(bool at_startup);
+  void StartThreads();
+  void StopThreads();
+  void SignalLoop();
+  void CleanerLoop();
+
+  const config::Config& config_;
+  Sockets sockets_;
+  tracker::TorrentStore store_;
+  access::AccessControl access_;
+  stats::CounterRegistry counters_;
+  service::ConnectionIdIssuer issuer_;
+  service::TrackerCore core_;
+  service::StatsAccess stats_access_;
+  net::Reactor reactor_;
+  work::WorkerPool pool_;
+
+  std::unique_ptr<service::ThreadContext> reactor_context_;
+  std::unique_ptr<StatsResponderImpl> stats_;
+  std::unique_ptr<service::HttpService> http_;
+  std::unique_ptr<service::UdpService> reactor_udp_;
+  struct UdpWorker {
+    std::unique_ptr<service::ThreadContext> context;
+    std::unique_ptr<service::UdpService> service;
+    int fd = -1;
+  };
+  std::vector<std::unique_ptr<UdpWorker>> udp_workers_;
+
+  std::vector<std::thread> threads_;
+  std::atomic<bool> stopping_{false};
+  std::mutex stop_mutex_;
+  std::condition_variable stop_cv_;
+};
+
+bool Daemon::LoadAccessList(bool at_startup) {
+  if (config_.access_mode == config::AccessMode::kOpen) return true;
+  const std::string& path = config_.access_list_path;
+  std::optional<std::string> text = ReadWholeFile(path);
+  if (!text) {
+    std::string what = "cannot read access list " + path + ": " + std::strerror(errno);
+    if (at_startup) {
+      LogWarning(what + (config_.access_mode == config::AccessMode::kWhitelist
+                             ? "; refusing every torrent until it can be read (SIGHUP reloads)"
+                             : "; allowing every torrent until it can be read (SIGHUP reloads)"));
+    } else {
+      LogWarning(what + "; keeping the previous list");
+    }
+    return false;
+  }
+  access::AccessListParse parsed = access::ParseAccessList(*text);
+  std::size_t count = parsed.list.size();
+  access_.ReplaceList(std::move(parsed.list));
+  LogInfo(std::string(at_startup ? "loaded" : "reloaded") + " access list " + path + ": " + std::to_string(count) +
+          " info hashes" +
+          (parsed.rejected_lines != 0 ? ", " + std::to_string(parsed.rejected_lines) + " lines ignored" : ""));
+  return true;
+}
+
+void Daemon::SignalLoop() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  while (!stopping_.load()) {
+    timespec wait{0, 200 * 1000 * 1000};
+    int sig = sigtimedwait(&set, nullptr, &wait);
+    if (sig == SIGHUP) {
+      LoadAccessList(false);
+    } else if (sig == SIGINT || sig == SIGTERM) {
+      reactor_.Stop();
+      // A second signal kills at once, as upstream's restored default handler does.
+      signal(SIGINT, SIG_DFL);
+      signal(SIGTERM, SIG_DFL);
+      sigset_t again;
+      sigemptyset(&again);
+      sigaddset(&again, SIGINT);
+      sigaddset(&again, SIGTERM);
+      pthread_sigmask(SIG_UNBLOCK, &again, nullptr);
+      std::unique_lock lock(stop_mutex_);
+      stop_cv_.wait(lock, [this] { return stopping_.load(); });
+      return;
+    }
+  }
+}
+
+void Daemon::CleanerLoop() {
+  // One sweep over all shards takes about two minutes, as upstream's
+  // clean thread (1024 buckets, 117 ms apart).
+  const auto pause = std::chrono::microseconds(117'187 * 1024 / tracker::TorrentStore::kShardCount);
+  std::unique_lock lock(stop_mutex_);
+  while (!stopping_.load()) {
+    for (std::size_t i = tracker::TorrentStore::kShardCount; i-- > 0 && !stopping_.load();) {
+      lock.unlock();
+      store_.CleanShard(i, WallClockNow().Minutes());
+      lock.lock();
+      stop_cv_.wait_for(lock, pause, [this] { return stopping_.load(); });
+    }
+  }
+}
+
+void Daemon::StartThreads() {
+  for (std::size_t i = 0; i < kWorkerThreads; ++i) {
+    threads_.emplace_back([this] { pool_.RunWorker(); });
+  }
+  threads_.emplace_back([this] { CleanerLoop(); });
+  for (auto& worker : udp_workers_) {
+    UdpWorker* w = worker.get();
+    threads_.emplace_back([this, w] { net::RunUdpWorker(w->fd, *w->service, stopping_); });
+  }
+  threads_.emplace_back([this] { SignalLoop(); });
+}
+
+void Daemon::StopThreads() {
+  {
+    std::lock_guard lock(stop_mutex_);
+    stopping_.store(true);
+  }
+  stop_cv_.notify_all();
+  pool_.Shutdown();
+  for (std::thread& t : threads_) t.join();
+  threads_.clear();
+}
+
+int Daemon::Run() {
+  std::string error;
+  if (!OpenSockets(config_, sockets_, &error)) {
+    LogError(error);
+    return kExitPanic;
+  }
+  if (!DropPrivileges(config_.rootdir, config_.user, &error)) {
+    LogError(error);
+    sockets_.CloseAll();
+    return kExitPanic;
+  }
+  // Before any torrent can be restored or announced, so restored state obeys
+  // the list (upstream raced here, quirk 15).
+  LoadAccessList(true);
+
+  if (!reactor_.Init(&error)) {
+    LogError(error);
+    sockets_.CloseAll();
+    return 1;
+  }
+  reactor_context_ = std::make_unique<service::ThreadContext>(counters_.NewBlock(), access_);
+  stats_ = std::make_unique<StatsResponderImpl>(reactor_, pool_, store_, counters_);
+  service::HttpServiceOptions http_options;
+  http_options.stats_path = config_.stats_path;
+  http_options.redirect_url = config_.redirect_url;
+  http_options.ip_from_query = config_.ip_from_query;
+  http_options.proxy_networks = config_.proxy_networks;
+  http_ = std::make_unique<service::HttpService>(http_options, core_, stats_access_, *stats_, *reactor_context_);
+  reactor_udp_ = std::make_unique<service::UdpService>(core_, issuer_, *reactor_context_);
+
+  for (int fd : sockets_.tcp) {
+    reactor_.AddTcpListener(fd, *http_);
+    LogInfo("listening on TCP " + net::LocalEndpointText(fd));
+  }
+  for (UdpGroup& group : sockets_.udp) {
+    for (int fd : group.fds) {
+      LogInfo("listening on UDP " + net::LocalEndpointText(fd) +
+              (group.workers != 0 ? " (worker thread)" : ""));
+      if (group.workers == 0) {
+        reactor_.AddUdpSocket(fd, *reactor_udp_);
+        continue;
+      }
+      auto w = std::make_unique<UdpWorker>();
+      w->context = std::make_unique<service::ThreadContext>(counters_.NewBlock(), access_);
+      w->service = std::make_unique<service::UdpService>(core_, issuer_, *w->context);
+      w->fd = fd;
+      udp_workers_.push_back(std::move(w));
+    }
+  }
+  sockets_.tcp.clear();  // owned by the reactor from here on
+  for (UdpGroup& group : sockets_.udp) {
+    if (group.workers == 0) group.fds.clear();
+  }
+
+  StartThreads();
+  reactor_.Run();
+  StopThreads();
+  sockets_.CloseAll();  // the worker threads' UDP sockets
+  LogInfo("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int RunDaemon(const config::Config& config) {
+  // Before any thread exists, so every thread inherits the mask: signals are
+  // taken by the signal thread alone (sigtimedwait); writes to closed sockets
+  // return EPIPE instead of killing the process.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  UseSyslog(config.syslog);
+  Daemon daemon(config);
+  return daemon.Run();
+}
+
+}  // namespace ot::app
