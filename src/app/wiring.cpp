@@ -231,7 +231,8 @@ void Daemon::CleanerLoop() {
 
 void Daemon::StartThreads() {
   for (std::size_t i = 0; i < kWorkerThreads; ++i) {
-    threads_.emplace_back([this] { pool_.RunWorker(); });
+    stats::CounterBlock& block = counters_.NewBlock();
+    threads_.emplace_back([this, &block] { pool_.RunWorker(block); });
   }
   threads_.emplace_back([this] { CleanerLoop(); });
   for (auto& worker : udp_workers_) {

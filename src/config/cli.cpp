@@ -6,7 +6,6 @@
 #include "opentracker/config/cli.hpp"
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <string_view>
 
@@ -71,7 +70,8 @@ bool ApplyFlag(char flag, const std::string& argument, const FileReader& read_fi
     case 's': {
       const std::optional<std::uint16_t> port = ParsePort(argument);
       if (!port) break;
-      ReportIfFailed(result, internal::SetLivesyncListen(config, proto::ListenAddress{config.default_ip, *port}));
+      ReportIfFailed(result,
+                     internal::SetLivesyncListen(config, proto::ListenAddress{config.default_ip, *port}));
       return true;
     }
     case 'A': {
@@ -94,8 +94,9 @@ bool ApplyFlag(char flag, const std::string& argument, const FileReader& read_fi
       return true;
     case 'w':
     case 'b':
-      ReportIfFailed(result, internal::SetAccessList(
-                                 config, flag == 'w' ? AccessMode::kWhitelist : AccessMode::kBlacklist, argument));
+      ReportIfFailed(result,
+                     internal::SetAccessList(
+                         config, flag == 'w' ? AccessMode::kWhitelist : AccessMode::kBlacklist, argument));
       return true;
     case 'f': {
       errno = 0;
@@ -141,23 +142,6 @@ void AppendHelpLine(std::string& out, std::string_view option, std::string_view 
 
 }  // namespace
 
-std::optional<std::string> ReadFileFromDisk(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) return std::nullopt;
-  std::string text;
-  char chunk[4096];
-  std::size_t got = 0;
-  while ((got = std::fread(chunk, 1, sizeof(chunk), file)) > 0) text.append(chunk, got);
-  const bool failed = std::ferror(file) != 0;
-  const int error = errno;
-  std::fclose(file);
-  if (failed) {
-    errno = error != 0 ? error : EIO;
-    return std::nullopt;
-  }
-  return text;
-}
-
 CommandLine ParseCommandLine(const std::vector<std::string>& args, const FileReader& read_file) {
   CommandLine result;
   bool options_ended = false;
@@ -194,7 +178,8 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args, const FileRea
       if (!ApplyFlag(flag, argument, read_file, result)) return result;
     }
   }
-  result.action = HasErrors(result.diagnostics) ? CommandLine::Action::kConfigError : CommandLine::Action::kRun;
+  result.action =
+      HasErrors(result.diagnostics) ? CommandLine::Action::kConfigError : CommandLine::Action::kRun;
   return result;
 }
 
@@ -216,17 +201,20 @@ std::string HelpText(const std::string& argv0) {
   AppendHelpLine(out, "-P port", "do bind to udp port (default: 6969, you may specify more than one)");
   AppendHelpLine(out, "-r redirecturl", "specify url where / should be redirected to (default none)");
   AppendHelpLine(out, "-d dir", "specify directory to chroot to (as root) or chdir to (default: none)");
-  AppendHelpLine(out, "-u user", "specify user under whose privileges opentracker should run (default: \"nobody\")");
+  AppendHelpLine(out, "-u user",
+                 "specify user under whose privileges opentracker should run (default: \"nobody\")");
   AppendHelpLine(out, "-A ip[/bits]",
                  "bless an ip address or net as admin address (e.g. to allow syncs from this address)");
-  AppendHelpLine(out, "-s port", "do live sync on this port at the last -i ip (must be IPv4; the usual port is 9696)");
+  AppendHelpLine(out, "-s port",
+                 "do live sync on this port at the last -i ip (must be IPv4; the usual port is 9696)");
   AppendHelpLine(out, "-l file", "load torrents from a state file (as written by /stats?mode=statedump)");
   AppendHelpLine(out, "-w file", "specify whitelist file.");
   AppendHelpLine(out, "-b file", "specify blacklist file.");
   AppendHelpLine(out, "-v", "print the version and exit");
   AppendHelpLine(out, "-h", "print this help and exit");
   out +=
-      "\nExample:   ./opentracker -i 127.0.0.1 -p 6969 -P 6969 -f ./opentracker.conf -i 10.1.1.23 -p 2710 -p 80\n"
+      "\nExample:   ./opentracker -i 127.0.0.1 -p 6969 -P 6969 -f ./opentracker.conf -i 10.1.1.23 -p 2710 -p "
+      "80\n"
       "           Here -i 127.0.0.1 selects the ip address for the next -p 6969 and -P 6969.\n"
       "           If no port is bound from config file or command line, the last address given\n"
       "           (or :: if none is set) will be used on port 6969.\n";

@@ -16,9 +16,9 @@ namespace ot::config::internal {
 
 // What a second occurrence of a directive does.
 enum class Repeat : std::uint8_t {
-  kLastWins,    // replaces the earlier value (upstream's set_config_option)
-  kAccumulates, // adds another listener / network
-  kOnce,        // a second one is an error (livesync.cluster.listen)
+  kLastWins,     // replaces the earlier value (upstream's set_config_option)
+  kAccumulates,  // adds another listener / network
+  kOnce,         // a second one is an error (livesync.cluster.listen)
 };
 
 // Outcome of applying one value. `message` is empty for a plain bad value,
@@ -56,7 +56,8 @@ inline constexpr std::string_view kLivesyncNotV4 = "v6 mcast support not yet ava
 // Shared by directives and flags.
 // Adds a listener; UDP ones take config.udp_workers as it is now.
 void AddListener(Config& config, SocketKind kind, const proto::ListenAddress& address);
-// access.whitelist / -w and access.blacklist / -b: a path for `mode`; the other mode already chosen is an error.
+// access.whitelist / -w and access.blacklist / -b: a path for `mode`; the other mode already chosen is an
+// error.
 ApplyResult SetAccessList(Config& config, AccessMode mode, std::string_view path);
 // livesync.cluster.listen / -s: IPv4 only, at most once (ot_livesync.c's checks, in its order).
 ApplyResult SetLivesyncListen(Config& config, const proto::ListenAddress& address);

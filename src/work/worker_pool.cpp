@@ -14,7 +14,8 @@ bool WorkerPool::Submit(Job job) {
   return true;
 }
 
-void WorkerPool::RunWorker() {
+void WorkerPool::RunWorker(stats::CounterBlock& counters) {
+  WorkerContext context{counters};
   for (;;) {
     Job job;
     {
@@ -24,7 +25,7 @@ void WorkerPool::RunWorker() {
       job = std::move(jobs_.front());
       jobs_.pop_front();
     }
-    job();
+    job(context);
   }
 }
 

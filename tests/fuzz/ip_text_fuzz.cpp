@@ -53,8 +53,8 @@ void CheckNet(std::string_view text) {
   const bool v4 = net->address.IsV4() && net->bits >= 96;
   Check(net->Contains(net->address));
   Check(ot::NetMask::Of(net->address, net->bits) == *net);  // host bits are clear
-  const std::string printed = ot::proto::FormatIp(net->address) + "/" +
-                              std::to_string(v4 ? net->bits - 96 : net->bits);
+  const std::string printed =
+      ot::proto::FormatIp(net->address) + "/" + std::to_string(v4 ? net->bits - 96 : net->bits);
   Check(ot::proto::ParseNetMask(printed) == *net);
   // The address part alone is a full-length host mask.
   const std::string_view ip_part = text.substr(0, text.find('/'));

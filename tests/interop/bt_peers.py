@@ -6,6 +6,7 @@ tracker is its only source of peers (no DHT, LSD, UPnP, NAT-PMP, no ut_pex/ut_me
 that loopback peers are not filtered. Every alert of interest is kept in a time-stamped log that the
 test prints when a case fails.
 """
+import collections
 import hashlib
 import os
 import random
@@ -20,6 +21,9 @@ SOURCE_PEX = 0x04
 SOURCE_LSD = 0x08
 SOURCE_RESUME = 0x10
 SOURCE_INCOMING = 0x20
+
+# What the tests keep of an alert: its class, its text, and tracker_reply_alert's peer count.
+Event = collections.namedtuple("Event", "kind message num_peers")
 
 _ALERT_MASK = (lt.alert.category_t.error_notification
                | lt.alert.category_t.status_notification
@@ -103,12 +107,18 @@ def _settings(listen_host, listen_port, peer_tag):
         "enable_incoming_tcp": True,
         "enable_outgoing_utp": True,
         "enable_incoming_utp": True,
-        # Retry quickly so a failed first attempt does not stall the test for the default 60 s.
-        "min_reconnect_time": 1,
+        # Retry sooner than the default 60 s if a first attempt fails, but not so often that the
+        # pointless attempts to connect to itself (the tracker lists the announcing peer too) flood
+        # the log.
+        "min_reconnect_time": 10,
         "peer_connect_timeout": 5,
         "tracker_completion_timeout": 10,
         "tracker_receive_timeout": 5,
         "stop_tracker_timeout": 2,
+        # ssrf_mitigation stays on (the default): libtorrent then only announces to a loopback HTTP
+        # tracker whose path is exactly /announce ("blocked by SSRF mitigation" otherwise), which is
+        # what the test's URLs use. A local tracker needs nothing like announce_ip: it sees the
+        # source address of the announce, the address peers must connect to.
         "alert_mask": _ALERT_MASK,
         "alert_queue_size": 10000,
         "user_agent": "ot-interop/%s libtorrent/%s" % (peer_tag, lt.__version__),
@@ -124,7 +134,7 @@ class Peer:
         self.listen_port = listen_port
         self.t0 = t0
         self.log = []
-        self.alerts = []
+        self.events = []
         # flags=0: neither the default plugins (ut_pex, ut_metadata, smart_ban) nor the default
         # features (DHT, LSD, UPnP, NAT-PMP) are started.
         self.session = lt.session(_settings(listen_host, listen_port, label), 0)
@@ -145,11 +155,17 @@ class Peer:
         self.log.append("%8.3f [%s] %s" % (time.monotonic() - self.t0, self.label, text))
 
     def pump(self):
-        """Drain pending alerts into the log; return the new ones."""
-        new = self.session.pop_alerts()
-        for a in new:
-            self._note("%s: %s" % (type(a).__name__, a.message()))
-        self.alerts.extend(new)
+        """Drain pending alerts into the log and self.events; return the new events.
+
+        libtorrent alert objects are only valid until the next pop_alerts(), so what the test needs
+        is copied out here.
+        """
+        new = []
+        for a in self.session.pop_alerts():
+            event = Event(type(a), a.message(), getattr(a, "num_peers", None))
+            self._note("%s: %s" % (event.kind.__name__, event.message))
+            new.append(event)
+        self.events.extend(new)
         if self.handle is not None:
             try:
                 for p in self.handle.get_peer_info():
@@ -161,8 +177,30 @@ class Peer:
                 pass
         return new
 
+    def summary(self):
+        """One line of torrent and tracker state, for failure reports."""
+        if self.handle is None:
+            return "[%s] no torrent" % self.label
+        st = self.handle.status()
+        text = ("[%s] listen %s:%d state=%s progress=%.3f peers=%d seeds=%d known=%d error=%r"
+                % (self.label, self.listen_host, self.listen_port, st.state, st.progress, st.num_peers,
+                   st.num_seeds, st.list_peers, st.errc.message() if st.errc.value() else ""))
+        for tr in self.handle.trackers():
+            for ep in tr.get("endpoints", []):
+                v1 = ep["info_hashes"][0]
+                text += ("; tracker %s from %s: fails=%d last_error=%s message=%r start_sent=%s "
+                         "complete_sent=%s" % (tr["url"], ep["local_address"], v1["fails"],
+                                               v1["last_error"], v1["message"], v1["start_sent"],
+                                               v1["complete_sent"]))
+        return text
+
     def count(self, alert_type, since=0):
-        return sum(1 for a in self.alerts[since:] if isinstance(a, alert_type))
+        """How many alerts of `alert_type` (a libtorrent alert class) arrived, from index `since`."""
+        return sum(1 for e in self.events[since:] if issubclass(e.kind, alert_type))
+
+    def index(self, alert_type):
+        """Index in self.events of the first alert of `alert_type`, or None."""
+        return next((i for i, e in enumerate(self.events) if issubclass(e.kind, alert_type)), None)
 
     def status(self):
         return self.handle.status()

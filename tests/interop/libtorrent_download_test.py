@@ -22,15 +22,17 @@ import signal
 import sys
 import tempfile
 import time
+import traceback
 
 sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
 
 SKIP = 77
-SCRIPT_BUDGET = 170.0  # seconds for the whole script (ctest allows 300)
+CASES_BUDGET = 150.0  # seconds for all cases; a case is not started after that
+HARD_LIMIT = 172  # seconds: SIGALRM ends the script with a report (ctest's own limit is 300)
 DOWNLOAD_BUDGET = 55.0  # seconds from adding the torrent to the downloader until it is complete
 SEED_BUDGET = 20.0  # seconds for the seeder to check its data and get a tracker reply
 PIECE_SIZE = 32 * 1024
-DOWNLOAD_RATE = 1024 * 1024  # bytes/s
+DOWNLOAD_RATE = 1536 * 1024  # bytes/s, see run_case
 PAYLOAD_SIZES = (1024 * 1024, 512 * 1024 + 7, 300001)  # ~1.8 MiB, last pieces partial
 
 try:
@@ -54,6 +56,8 @@ class Case:
         self.digests = None
         self.dir = None
         self.skip_reason = None
+        self.payload = None
+        self.peers = []  # bt_peers.Peer sessions of this case, for the report and for closing
 
     def tracker_url(self, port):
         if self.scheme == "http":
@@ -66,131 +70,165 @@ class CaseFailure(Exception):
 
 
 def wait_for(peers, predicate, timeout, what):
-    """Pump alerts of all peers every 50 ms until predicate() is true; CaseFailure on timeout."""
+    """Pump alerts of all peers every 20 ms until predicate() is true.
+
+    Raises CaseFailure on timeout or as soon as libtorrent reports a tracker error.
+    """
     deadline = time.monotonic() + timeout
     while True:
         for p in peers:
             p.pump()
         if predicate():
             return
+        # Any tracker error fails the case; libtorrent's retry would come too late to matter.
+        errors = [e.message for p in peers for e in p.events if issubclass(e.kind, lt.tracker_error_alert)]
+        if errors:
+            raise CaseFailure("libtorrent reported tracker errors while waiting for %s: %s"
+                              % (what, " | ".join(errors)))
         if time.monotonic() >= deadline:
             raise CaseFailure("timed out after %.0f s waiting for %s" % (timeout, what))
         time.sleep(0.02)
 
 
 def run_case(case, tracker, script_deadline):
-    """Run one seeder/downloader pair through the tracker; returns the result text or raises."""
+    """Run one seeder/downloader pair through the tracker; returns the result text or raises.
+
+    The peers are left in case.peers (for the report and for closing).
+    """
     t0 = time.monotonic()
     counter_mode = "tcp4" if case.scheme == "http" else "udp4"
     before = tracker.stats_lines(counter_mode)
+
+    def remaining(budget):
+        return max(1.0, min(budget, script_deadline - time.monotonic()))
+
     used_ports = {tracker.port}
     seed_port = th.free_port([case.host], exclude=used_ports)
     used_ports.add(seed_port)
     seeder = bt_peers.Peer("seed", case.host, seed_port, t0)
-    leech = None
-    peers = [seeder]
-    notes = []
-    try:
-        seeder.add(case.ti, os.path.join(case.dir, "src"), seed=True)
+    case.peers.append(seeder)
+    seeder.add(case.ti, os.path.join(case.dir, "src"), seed=True)
+    # The seeder checks its files, then announces `started` as a seed; its reply lists only itself.
+    wait_for(case.peers, lambda: seeder.status().is_seeding and seeder.count(lt.tracker_reply_alert) > 0,
+             remaining(SEED_BUDGET), "the seeder to be seeding and get a tracker reply")
 
-        def remaining(budget):
-            return max(1.0, min(budget, script_deadline - time.monotonic()))
+    leech_port = th.free_port([case.host], exclude=used_ports)
+    leech = bt_peers.Peer("leech", case.host, leech_port, t0)
+    case.peers.append(leech)
+    dst = os.path.join(case.dir, "dst")
+    os.makedirs(dst)
+    t_add = time.monotonic()
+    leech.add(case.ti, dst, seed=False)
+    # Slow enough (~1-2 s) that the peer list is sampled while the transfer runs, which shows where
+    # the downloader got the seeder from. (A torrent limit applies to loopback peers too.)
+    leech.handle.set_download_limit(DOWNLOAD_RATE)
+    wait_for(case.peers, lambda: leech.count(lt.torrent_finished_alert) > 0,
+             remaining(DOWNLOAD_BUDGET), "the download to finish")
+    elapsed = time.monotonic() - t_add
+    finished_at = leech.index(lt.torrent_finished_alert)
+    # libtorrent announces `completed` as soon as it finishes; the scrape below must count it.
+    wait_for(case.peers, lambda: leech.count(lt.tracker_reply_alert, finished_at) > 0,
+             remaining(15.0), "the tracker to answer the downloader's `completed` announce")
+    after = tracker.stats_lines(counter_mode)  # before our own scrape, so it counts libtorrent only
 
-        wait_for(peers, lambda: seeder.status().is_seeding
-                 and seeder.count(lt.tracker_reply_alert) > 0,
-                 remaining(SEED_BUDGET), "the seeder to be seeding and get a tracker reply")
+    got = bt_peers.file_digests(dst, case.digests)
+    bad = sorted(rel for rel, digest in case.digests.items() if got[rel] != digest)
+    if bad:
+        raise CaseFailure("downloaded data differs from the original in %s" % ", ".join(bad))
 
-        leech_port = th.free_port([case.host], exclude=used_ports)
-        leech = bt_peers.Peer("leech", case.host, leech_port, t0)
-        peers.append(leech)
-        os.makedirs(os.path.join(case.dir, "dst"), exist_ok=True)
-        t_add = time.monotonic()
-        leech.add(case.ti, os.path.join(case.dir, "dst"), seed=False)
-        # Slow enough (~2 s) that the peer list is sampled while the transfer runs, which shows
-        # where the downloader got the seeder from.
-        leech.handle.set_download_limit(DOWNLOAD_RATE)
-        wait_for(peers, lambda: leech.count(lt.torrent_finished_alert) > 0,
-                 remaining(DOWNLOAD_BUDGET), "the download to finish")
-        elapsed = time.monotonic() - t_add
-        finished_at = next(i for i, a in enumerate(leech.alerts) if isinstance(a, lt.torrent_finished_alert))
+    errors = [e.message for p in case.peers for e in p.events if issubclass(e.kind, lt.tracker_error_alert)]
+    if errors:
+        raise CaseFailure("libtorrent reported tracker errors: %s" % " | ".join(errors))
 
-        # libtorrent announces `completed` right after finishing; the scrape should see it.
-        try:
-            wait_for(peers, lambda: leech.count(lt.tracker_reply_alert, finished_at) > 0,
-                     remaining(15.0), "the downloader's `completed` announce to be answered")
-        except CaseFailure as exc:
-            notes.append(str(exc))
+    # The tracker was the peer source: the downloader reached the seeder's listen address, which only
+    # the tracker could have told it, and no peer came from DHT, PEX, LSD or resume data.
+    seed_addr = "%s:%d" % (case.host, seed_port)
+    forbidden = bt_peers.SOURCE_DHT | bt_peers.SOURCE_PEX | bt_peers.SOURCE_LSD | bt_peers.SOURCE_RESUME
+    for addr, source in sorted(leech.sources_seen.items()):
+        if source & forbidden:
+            raise CaseFailure("downloader got peer %s from a non-tracker source (0x%02x)" % (addr, source))
+    if not leech.sources_seen.get(seed_addr, 0) & bt_peers.SOURCE_TRACKER:
+        raise CaseFailure("downloader never had the seeder %s as a tracker peer (peers seen: %r)"
+                          % (seed_addr, leech.sources_seen))
+    replies = [e for e in leech.events[:finished_at] if issubclass(e.kind, lt.tracker_reply_alert)]
+    if not any(e.num_peers >= 1 for e in replies):
+        raise CaseFailure("downloader finished without a tracker reply that listed peers")
 
-        got = bt_peers.file_digests(os.path.join(case.dir, "dst"), case.digests)
-        bad = sorted(rel for rel, digest in case.digests.items() if got[rel] != digest)
-        if bad:
-            raise CaseFailure("downloaded data differs from the original in %s" % ", ".join(bad))
+    if case.scheme == "http":
+        scrape = th.http_scrape(case.host, tracker.port, case.info_hash)
+    else:
+        scrape = th.udp_scrape(case.host, tracker.port, case.info_hash)
+    if not (scrape["complete"] or 0) >= 1 or not (scrape["downloaded"] or 0) >= 1:
+        raise CaseFailure("scrape does not show the swarm (want complete >= 1, downloaded >= 1): %r" % scrape)
 
-        # The tracker must have been the peer source: every peer the downloader saw came from it (or
-        # connected to the downloader, having learnt its address from the tracker).
-        forbidden = bt_peers.SOURCE_DHT | bt_peers.SOURCE_PEX | bt_peers.SOURCE_LSD | bt_peers.SOURCE_RESUME
-        for addr, source in sorted(leech.sources_seen.items()):
-            if source & forbidden:
-                raise CaseFailure("downloader got peer %s from a non-tracker source (0x%02x)" % (addr, source))
-        if not any(s & (bt_peers.SOURCE_TRACKER | bt_peers.SOURCE_INCOMING)
-                   for s in leech.sources_seen.values()):
-            raise CaseFailure("downloader finished without a peer from the tracker (seen: %r)"
-                              % leech.sources_seen)
-        if not any(isinstance(a, lt.tracker_reply_alert) for a in leech.alerts[:finished_at]):
-            raise CaseFailure("downloader finished without any tracker reply")
+    # Three announces reached the tracker: seeder started, downloader started and completed.
+    grew = (after[0] - before[0], after[1] - before[1])
+    if grew[0] < 3 or grew[1] < 3:
+        raise CaseFailure("/stats?mode=%s did not grow by the 3 announces: %r -> %r"
+                          % (counter_mode, before, after))
 
-        if case.scheme == "http":
-            scrape = th.http_scrape(case.host, tracker.port, case.info_hash)
-        else:
-            scrape = th.udp_scrape(case.host, tracker.port, case.info_hash)
-        if not (scrape["complete"] or 0) >= 1 or not (scrape["downloaded"] or 0) >= 1:
-            raise CaseFailure("scrape does not show the swarm: %r" % scrape)
-
-        after = tracker.stats_lines(counter_mode)
-        grew = (after[0] - before[0], after[1] - before[1])
-        if grew[0] < 2 or grew[1] < 2:
-            raise CaseFailure("/stats?mode=%s did not grow by the announces: %r -> %r"
-                              % (counter_mode, before, after))
-
-        mib = sum(PAYLOAD_SIZES) / 1048576.0
-        text = ("%.1f MiB in %.1f s; scrape complete=%s downloaded=%s incomplete=%s; %s +%d/+%d"
-                % (mib, elapsed, scrape["complete"], scrape["downloaded"], scrape["incomplete"],
-                   counter_mode, grew[0], grew[1]))
-        if notes:
-            text += " (note: %s)" % "; ".join(notes)
-        return text, peers
-    except BaseException:
-        for p in peers:
-            try:
-                p.pump()
-            except Exception:  # noqa: BLE001  (the report matters more than a second error)
-                pass
-        raise
-    finally:
-        case.peers_for_report = peers
+    return ("%.1f MiB in %.1f s; scrape complete=%s downloaded=%s incomplete=%s; %s +%d/+%d"
+            % (sum(PAYLOAD_SIZES) / 1048576.0, elapsed, scrape["complete"], scrape["downloaded"],
+               scrape["incomplete"], counter_mode, grew[0], grew[1]))
 
 
-def print_logs(case, tracker):
-    peers = getattr(case, "peers_for_report", [])
-    lines = []
-    for p in peers:
-        lines.extend(p.log)
-    lines.sort(key=lambda line: float(line.split("[", 1)[0]))
-    print("--- alert log of case %s (seconds since case start) ---" % case.name)
-    for line in lines:
+def print_report(case, tracker):
+    """Both sessions' alert logs merged in time order, their current state, and the tracker's output."""
+    print("--- case %s: alert log (seconds since the case started) ---" % case.name)
+    for line in sorted((line for p in case.peers for line in p.log),
+                       key=lambda line: float(line.split("[", 1)[0])):
         print("    " + line)
+    for p in case.peers:
+        try:
+            print("    now: " + p.summary())
+        except Exception as exc:  # noqa: BLE001  (the report matters more than a second error)
+            print("    now: [%s] status unavailable: %s" % (p.label, exc))
     out = tracker.output()
     if out:
         print(out)
+    print("--- end of case %s ---" % case.name)
     sys.stdout.flush()
 
 
 def close_peers(case):
-    for p in getattr(case, "peers_for_report", []):
+    for p in case.peers:
         try:
             p.close()
         except Exception as exc:  # noqa: BLE001
-            print("warning: closing %s session failed: %s" % (p.label, exc))
+            print("warning: closing the %s session failed: %s" % (p.label, exc))
+
+
+def prepare_torrents(cases, port, piece_size):
+    for c in cases:
+        if not c.skip_reason:
+            c.url = c.tracker_url(port)
+            c.ti, c.info_hash = bt_peers.make_torrent(os.path.join(c.dir, "src"), c.payload, c.url,
+                                                      piece_size)
+
+
+def start_tracker(args, workdir, hosts, cases):
+    """Pick a port, make the torrents for it and start the tracker; retried if the port got taken."""
+    last = None
+    for _ in range(3):
+        port = th.free_port(hosts)
+        prepare_torrents(cases, port, PIECE_SIZE)
+        extra = []
+        if args.reference:
+            whitelist = os.path.join(workdir, "whitelist.txt")
+            th.write_file(whitelist, "".join(c.info_hash.hex() + "\n" for c in cases if c.info_hash))
+            extra = ["access.whitelist %s" % whitelist, "access.stats 127.0.0.1"]
+        tracker = th.Tracker(args.tracker, workdir, port, hosts, extra)
+        try:
+            tracker.start()
+            return tracker
+        except RuntimeError as exc:
+            last = exc
+            status = tracker.stop()
+            print("tracker did not start on port %d: %s (exit status %s)" % (port, exc, status))
+            print(tracker.output())
+            if "in use" not in tracker.output():  # only a port taken meanwhile is worth a retry
+                break
+    raise RuntimeError("tracker %s did not start: %s" % (args.tracker, last))
 
 
 def main():
@@ -206,12 +244,12 @@ def main():
         print("FAIL: tracker binary %s is missing or not executable" % args.tracker)
         return 1
 
-    # A hard stop a little before ctest's, so a hang still ends with logs and a stopped tracker.
+    # Last resort against a hang: stop before ctest would (300 s), with logs and a stopped tracker.
     def on_alarm(signum, frame):
-        raise TimeoutError("script time budget of %.0f s exhausted" % SCRIPT_BUDGET)
+        raise TimeoutError("script time limit of %d s reached" % HARD_LIMIT)
     signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(int(SCRIPT_BUDGET) + 10)
-    script_deadline = time.monotonic() + SCRIPT_BUDGET
+    signal.alarm(HARD_LIMIT)
+    script_deadline = time.monotonic() + CASES_BUDGET
 
     cases = [Case("http4", "http", th.HOST4), Case("udp4", "udp", th.HOST4),
              Case("http6", "http", th.HOST6), Case("udp6", "udp", th.HOST6)]
@@ -230,76 +268,82 @@ def main():
     failures = 0
     ran = 0
     try:
-        port = th.free_port(hosts)
         seed = random.SystemRandom().getrandbits(64)
         for i, c in enumerate(cases):
-            if c.skip_reason:
-                continue
-            c.dir = os.path.join(workdir, c.name)
-            os.makedirs(os.path.join(c.dir, "src"))
-            c.url = c.tracker_url(port)
-            name = "payload-%s" % c.name  # a distinct torrent (info hash) per case
-            c.digests = bt_peers.make_payload(os.path.join(c.dir, "src"), name, PAYLOAD_SIZES, seed + i)
-            c.ti, c.info_hash = bt_peers.make_torrent(os.path.join(c.dir, "src"), name, c.url, PIECE_SIZE)
-
-        extra = []
-        if args.reference:
-            whitelist = os.path.join(workdir, "whitelist.txt")
-            th.write_file(whitelist, "".join(c.info_hash.hex() + "\n" for c in cases if c.info_hash))
-            extra = ["access.whitelist %s" % whitelist, "access.stats 127.0.0.1"]
-        tracker = th.Tracker(args.tracker, workdir, port, hosts, extra)
+            if not c.skip_reason:
+                c.dir = os.path.join(workdir, c.name)
+                c.payload = "payload-%s" % c.name  # a distinct torrent (info hash) per case
+                c.digests = bt_peers.make_payload(os.path.join(c.dir, "src"), c.payload, PAYLOAD_SIZES,
+                                                  seed + i)
         try:
-            tracker.start()
+            tracker = start_tracker(args, workdir, hosts, cases)
         except RuntimeError as exc:
-            print("FAIL: tracker %s did not start: %s" % (args.tracker, exc))
-            print(tracker.output())
+            print("FAIL: %s" % exc)
             return 1
         print("tracker %s listening on %s, port %d (TCP+UDP); libtorrent %s"
-              % (args.tracker, " and ".join(hosts), port, lt.__version__))
+              % (args.tracker, " and ".join(hosts), tracker.port, lt.__version__))
         sys.stdout.flush()
 
         for c in cases:
             if c.skip_reason:
-                print("SKIP %-5s %s: %s" % (c.name, c.tracker_url(port), c.skip_reason))
+                print("SKIP %-5s %s: %s" % (c.name, c.tracker_url(tracker.port), c.skip_reason))
+                continue
+            if not tracker.alive() or time.monotonic() >= script_deadline:
+                failures += 1
+                print("FAIL %-5s %s: not run (%s)" % (c.name, c.url, "the tracker is gone"
+                                                     if not tracker.alive() else "time budget used up"))
                 continue
             ran += 1
             try:
-                text, _ = run_case(c, tracker, script_deadline)
+                text = run_case(c, tracker, script_deadline)
                 print("PASS %-5s %s: %s" % (c.name, c.url, text))
                 if args.verbose:
-                    print_logs(c, tracker)
-            except (CaseFailure, RuntimeError, OSError, TimeoutError) as exc:
+                    print_report(c, tracker)
+            except Exception as exc:  # noqa: BLE001  (any error fails this case, the others still run)
                 failures += 1
                 print("FAIL %-5s %s: %s" % (c.name, c.url, exc))
-                print_logs(c, tracker)
+                if not isinstance(exc, CaseFailure):
+                    traceback.print_exc(file=sys.stdout)
+                for p in c.peers:
+                    try:
+                        p.pump()
+                    except Exception:  # noqa: BLE001
+                        pass
+                print_report(c, tracker)
             finally:
                 close_peers(c)
             if not tracker.alive():
-                print("FAIL: the tracker process died (status %s)" % tracker.proc.returncode)
-                print(tracker.output())
                 failures += 1
-                break
+                print("FAIL: the tracker process died (exit status %s)" % tracker.proc.returncode)
+                print(tracker.output())
             sys.stdout.flush()
+    except TimeoutError as exc:
+        failures += 1
+        print("FAIL: %s" % exc)
     finally:
-        if tracker is not None:
-            status = tracker.stop()
-            if status != 0:
-                print("FAIL: tracker did not exit 0 on SIGINT (status %s)" % status)
-                print(tracker.output())
-                failures += 1
         signal.alarm(0)
+        if tracker is not None:
+            was_alive = tracker.alive()
+            status = tracker.stop()
+            if was_alive:
+                print("tracker stopped with SIGINT: %s" % ("exit status %d" % status if status is not None
+                                                           else "did not exit within 10 s, killed"))
+            if was_alive and status != 0:
+                failures += 1
+                print("FAIL: the tracker did not exit 0 on SIGINT")
+                print(tracker.output())
         if args.keep:
             print("kept %s" % workdir)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 
     if failures:
-        print("RESULT: %d failure(s)" % failures)
+        print("RESULT: FAIL (%d failure(s))" % failures)
         return 1
     if ran == 0:
-        print("SKIP: no case could run")
+        print("RESULT: SKIP, no case could run")
         return SKIP
-    print("RESULT: all %d case(s) that could run passed" % ran)
+    print("RESULT: PASS (%d case(s) ran, %d skipped)" % (ran, len(cases) - ran))
     return 0
 
 

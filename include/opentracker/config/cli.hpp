@@ -16,10 +16,6 @@ namespace ot::config {
 // Reads a whole file; nullopt (with errno set) when it cannot be read.
 using FileReader = std::function<std::optional<std::string>(const std::string& path)>;
 
-// The FileReader for real runs: reads `path` from the file system with std
-// I/O; nullopt with errno set on failure. Tests inject fakes instead.
-std::optional<std::string> ReadFileFromDisk(const std::string& path);
-
 struct CommandLine {
   enum class Action : std::uint8_t {
     kRun,           // start the tracker with `config`

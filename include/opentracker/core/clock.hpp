@@ -4,6 +4,7 @@
 // clock, so tests can drive expiry and key rotation with synthetic times.
 #pragma once
 
+#include <compare>
 #include <cstdint>
 
 namespace ot {

@@ -33,9 +33,13 @@ namespace ot::stats {
   X(kCompleted, "completed events accepted")                                    \
   X(kFullScrapes, "full scrapes sent")                                          \
   X(kFullScrapeBytes, "bytes of full scrapes sent")                             \
-  X(kLivesyncReceived, "peer records received through live sync")              \
+  X(kLivesyncReceived, "peer records received through live sync")               \
   X(kPeersDropped, "new peers refused by tracker.max_peers")                    \
-  X(kTorrentsRefused, "new torrents refused by tracker.max_torrents")
+  X(kTorrentsRefused, "new torrents refused by tracker.max_torrents")           \
+  X(kStartedEvents, "announces with event=started answered")                    \
+  X(kStoppedEvents, "announces with event=stopped answered")                    \
+  X(kTorrentsAdded, "torrents created")                                         \
+  X(kTorrentsRemoved, "torrents removed (expired or no longer allowed)")
 
 enum class Counter : std::uint8_t {
 #define OT_STATS_ENUM(id, description) id,

@@ -12,16 +12,23 @@
 #include <functional>
 #include <mutex>
 
+#include "opentracker/stats/counters.hpp"
+
 namespace ot::work {
+
+// What a job may use on the worker thread running it.
+struct WorkerContext {
+  stats::CounterBlock& counters;  // this worker's own block
+};
 
 class WorkerPool {
  public:
-  using Job = std::function<void()>;
+  using Job = std::function<void(WorkerContext&)>;
 
   // Any thread. False after Shutdown() (the job is not run).
   bool Submit(Job job);
   // The body of one worker thread: runs jobs until Shutdown().
-  void RunWorker();
+  void RunWorker(stats::CounterBlock& counters);
   // Wakes all workers; queued jobs that have not started are dropped.
   void Shutdown();
 

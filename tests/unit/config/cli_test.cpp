@@ -137,7 +137,8 @@ TEST(ParseCommandLine, Ports) {
   EXPECT_EQ(Parse({"-P", "000080"}).config.listeners, std::vector<Listener>{L(SocketKind::kUdp, "::", 80)});
   // Quirk 23: upstream bound 70000 as port 7000.
   for (const char* flag : {"-p", "-P", "-s"}) {
-    for (const char* bad : {"70000", "65536", "abc", "", "-1", "+80", "80x", " 80", "80 ", "6969.0", "0x50"}) {
+    for (const char* bad :
+         {"70000", "65536", "abc", "", "-1", "+80", "80x", " 80", "80 ", "6969.0", "0x50"}) {
       const CommandLine cl = Parse({"-i", "10.0.0.1", flag, bad});
       EXPECT_EQ(cl.action, Action::kUsageError) << flag << " '" << bad << "'";
       EXPECT_TRUE(cl.diagnostics.empty());
@@ -146,11 +147,35 @@ TEST(ParseCommandLine, Ports) {
 }
 
 TEST(ParseCommandLine, UsageErrors) {
-  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-           {"-x"}, {"-?"}, {"--help"}, {"-p"}, {"-P"}, {"-i"}, {"-f"}, {"-A"}, {"-s"}, {"-d"}, {"-u"}, {"-r"},
-           {"-l"}, {"-w"}, {"-b"}, {"-p", "6969", "-P"}, {"-i", "notanip"}, {"-i", "127.0.0.1x"},
-           {"-i", "[::1]"}, {"-i", ""}, {"-i", " ::1"}, {"-A", "notanip"}, {"-A", "10.0.0.0/33"},
-           {"-A", "::/129"}, {"-A", "10.0.0.1/"}, {"-A", "10.0.0.1 "}, {"-pvx"}, {"-vx"} /* v acts first */}) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"-x"},
+                                             {"-?"},
+                                             {"--help"},
+                                             {"-p"},
+                                             {"-P"},
+                                             {"-i"},
+                                             {"-f"},
+                                             {"-A"},
+                                             {"-s"},
+                                             {"-d"},
+                                             {"-u"},
+                                             {"-r"},
+                                             {"-l"},
+                                             {"-w"},
+                                             {"-b"},
+                                             {"-p", "6969", "-P"},
+                                             {"-i", "notanip"},
+                                             {"-i", "127.0.0.1x"},
+                                             {"-i", "[::1]"},
+                                             {"-i", ""},
+                                             {"-i", " ::1"},
+                                             {"-A", "notanip"},
+                                             {"-A", "10.0.0.0/33"},
+                                             {"-A", "::/129"},
+                                             {"-A", "10.0.0.1/"},
+                                             {"-A", "10.0.0.1 "},
+                                             {"-pvx"},
+                                             {"-vx"} /* v acts first */}) {
     const CommandLine cl = Parse(args);
     if (args == std::vector<std::string>{"-vx"}) {
       EXPECT_EQ(cl.action, Action::kPrintVersion);
@@ -189,7 +214,8 @@ TEST(ParseCommandLine, NonOptionWordsAreIgnoredWithAWarning) {
 // ---------------------------------------------------------------- each flag
 
 TEST(ParseCommandLine, StringFlags) {
-  const CommandLine cl = Parse({"-r", "https://x.invalid/", "-d", "/var/ot", "-u", "_opentracker", "-l", "state.txt"});
+  const CommandLine cl =
+      Parse({"-r", "https://x.invalid/", "-d", "/var/ot", "-u", "_opentracker", "-l", "state.txt"});
   EXPECT_EQ(cl.action, Action::kRun);
   EXPECT_EQ(cl.config.redirect_url, "https://x.invalid/");
   EXPECT_EQ(cl.config.rootdir, "/var/ot");
@@ -346,12 +372,14 @@ TEST(ParseCommandLine, FileDiagnosticsCarryTheFileName) {
   const CommandLine warn = Parse({"-f", "warn.conf"}, &files);
   EXPECT_EQ(warn.action, Action::kRun);  // warnings alone do not stop the start
   ASSERT_EQ(warn.diagnostics.size(), 1u);
-  EXPECT_EQ(FormatDiagnostic(warn.diagnostics[0]), "warn.conf:2: Unhandled line in config file: bogus.option 1");
+  EXPECT_EQ(FormatDiagnostic(warn.diagnostics[0]),
+            "warn.conf:2: Unhandled line in config file: bogus.option 1");
 
   const CommandLine bad = Parse({"-f", "bad.conf"}, &files);
   EXPECT_EQ(bad.action, Action::kConfigError);
   ASSERT_EQ(bad.diagnostics.size(), 1u);
-  EXPECT_EQ(FormatDiagnostic(bad.diagnostics[0]), "bad.conf:1: Parse error in config file: listen.tcp notanaddress");
+  EXPECT_EQ(FormatDiagnostic(bad.diagnostics[0]),
+            "bad.conf:1: Parse error in config file: listen.tcp notanaddress");
 }
 
 TEST(ParseCommandLine, ConfigErrorsAreCollectedBeforeAUsageError) {
@@ -361,39 +389,21 @@ TEST(ParseCommandLine, ConfigErrorsAreCollectedBeforeAUsageError) {
   EXPECT_EQ(cl.diagnostics.size(), 1u);
 }
 
-TEST(ReadFileFromDisk, ReadsWholeFilesAndSetsErrno) {
-  const std::string path = std::string(OT_TEST_DATA_DIR) + "/golden/opentracker-B.conf";
-  const std::optional<std::string> text = ReadFileFromDisk(path);
-  ASSERT_TRUE(text.has_value());
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_EQ(*text, std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
-
-  errno = 0;
-  EXPECT_FALSE(ReadFileFromDisk(std::string(OT_TEST_DATA_DIR) + "/no/such/file").has_value());
-  EXPECT_EQ(errno, ENOENT);
-
-  // Through the command line: the real strerror text.
-  const CommandLine cl = ParseCommandLine({"opentracker", "-f", "/no/such/opentracker.conf"}, ReadFileFromDisk);
-  ASSERT_EQ(cl.diagnostics.size(), 1u);
-  EXPECT_EQ(cl.diagnostics[0].message,
-            "Can't open config file: /no/such/opentracker.conf: No such file or directory");
-}
-
 // ---------------------------------------------------------------- usage and help
 
 TEST(UsageText, UpstreamFirstLineThenThePortsFlags) {
-  EXPECT_EQ(UsageText("/usr/bin/opentracker"),
-            "Usage: /usr/bin/opentracker [-i ip] [-p port] [-P port] [-r redirect] [-d dir] [-u user] "
-            "[-A ip[/bits]] [-f config] [-s livesyncport] [-l statefile] [-w whitelistfile] [-b blacklistfile] "
-            "[-v] [-h]\n");
+  EXPECT_EQ(
+      UsageText("/usr/bin/opentracker"),
+      "Usage: /usr/bin/opentracker [-i ip] [-p port] [-P port] [-r redirect] [-d dir] [-u user] "
+      "[-A ip[/bits]] [-f config] [-s livesyncport] [-l statefile] [-w whitelistfile] [-b blacklistfile] "
+      "[-v] [-h]\n");
 }
 
 TEST(UsageText, StartsLikeHeads) {
-  const std::vector<std::string> head = Lines(
-      [] {
-        std::ifstream in(std::string(OT_TEST_DATA_DIR) + "/golden/upstream-head-localbuild/cli-transcript.txt");
-        return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-      }());
+  const std::vector<std::string> head = Lines([] {
+    std::ifstream in(std::string(OT_TEST_DATA_DIR) + "/golden/upstream-head-localbuild/cli-transcript.txt");
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }());
   // Find HEAD's usage line and compare our line's start with it (argv0 aside).
   std::string head_usage;
   for (const std::string& line : head) {
@@ -417,8 +427,8 @@ TEST(HelpText, LayoutAndEveryFlag) {
     ASSERT_GE(lines[i].size(), 12u) << lines[i];
     options.push_back(lines[i].substr(1, 2));
   }
-  EXPECT_EQ(options, (std::vector<std::string>{"-f", "-i", "-p", "-P", "-r", "-d", "-u", "-A", "-s", "-l", "-w",
-                                               "-b", "-v", "-h"}));
+  EXPECT_EQ(options, (std::vector<std::string>{"-f", "-i", "-p", "-P", "-r", "-d", "-u", "-A", "-s", "-l",
+                                               "-w", "-b", "-v", "-h"}));
   ASSERT_LT(i + 1, lines.size());
   EXPECT_EQ(lines[i + 1].rfind("Example:   ./opentracker -i 127.0.0.1 -p 6969", 0), 0u);
   EXPECT_EQ(help.back(), '\n');
@@ -442,9 +452,9 @@ TEST(HelpText, UnchangedLinesAreHeadsBytes) {
   const std::vector<std::string> ours = Lines(HelpText("opentracker"));
   // The lines whose text stays true for the port, including upstream's
   // run-together "-r redirecturlspecify" from %-10s.
-  for (std::string_view prefix : {"\t-f config", "\t-p port", "\t-P port", "\t-r redirecturl", "\t-u user",
-                                  "\t-A ip[/bits]", "Example:", "           Here -i",
-                                  "           If no port"}) {
+  for (std::string_view prefix :
+       {"\t-f config", "\t-p port", "\t-P port", "\t-r redirecturl", "\t-u user", "\t-A ip[/bits]",
+        "Example:", "           Here -i", "           If no port"}) {
     std::string head_line;
     std::string our_line;
     for (const std::string& line : head) {
@@ -461,9 +471,12 @@ TEST(HelpText, UnchangedLinesAreHeadsBytes) {
 TEST(HelpText, EveryFlagInTheUsageLineIsAccepted) {
   // "[-x arg]" -> "-x" with a value that parses.
   const std::map<std::string, std::string> sample = {
-      {"ip", "10.0.0.1"},       {"port", "6969"},           {"redirect", "https://x/"}, {"dir", "/"},
-      {"user", "nobody"},       {"ip[/bits]", "10.0.0.0/8"}, {"config", "c.conf"},       {"livesyncport", "9696"},
-      {"statefile", "s.txt"},   {"whitelistfile", "w.txt"},  {"blacklistfile", "b.txt"},
+      {"ip", "10.0.0.1"},         {"port", "6969"},
+      {"redirect", "https://x/"}, {"dir", "/"},
+      {"user", "nobody"},         {"ip[/bits]", "10.0.0.0/8"},
+      {"config", "c.conf"},       {"livesyncport", "9696"},
+      {"statefile", "s.txt"},     {"whitelistfile", "w.txt"},
+      {"blacklistfile", "b.txt"},
   };
   FakeFiles files;
   files.Add("c.conf", "");

@@ -122,15 +122,13 @@ TEST(ApplyConfigText, UnknownLineTextKeepsLeadingBlanksAsUpstreamPrintsIt) {
 
 TEST(ApplyConfigText, KeywordsAreExactAndNeedABlankAndAValue) {
   for (std::string_view line : {
-           "tracker.user",          // no value at all
-           "tracker.user   ",       // blanks only
-           "tracker.user=bob",      // no blank
-           "tracker.userx bob",     // longer keyword
-           "tracker.use bob",       // shorter keyword
-           "Tracker.user bob",      // case-sensitive
-           "TRACKER.USER bob",
-           "listen.udp.worker 4",
-           "listen.tcp_udpx 1.2.3.4",
+           "tracker.user",       // no value at all
+           "tracker.user   ",    // blanks only
+           "tracker.user=bob",   // no blank
+           "tracker.userx bob",  // longer keyword
+           "tracker.use bob",    // shorter keyword
+           "Tracker.user bob",   // case-sensitive
+           "TRACKER.USER bob", "listen.udp.worker 4", "listen.tcp_udpx 1.2.3.4",
            "batchsync.cluster.admin_ip 10.1.1.1",  // in upstream's sample, never parsed
        }) {
     const Applied a = Apply(line);
@@ -142,7 +140,8 @@ TEST(ApplyConfigText, KeywordsAreExactAndNeedABlankAndAValue) {
 }
 
 TEST(ApplyConfigText, AnyBlankSeparatesTheKeyword) {
-  for (std::string_view text : {"tracker.user\tbob", "tracker.user\vbob", "tracker.user\fbob", "tracker.user \t bob"}) {
+  for (std::string_view text :
+       {"tracker.user\tbob", "tracker.user\vbob", "tracker.user\fbob", "tracker.user \t bob"}) {
     const Applied a = Apply(text);
     EXPECT_TRUE(a.diagnostics.empty()) << text;
     EXPECT_EQ(a.config.user, "bob") << text;
@@ -166,7 +165,7 @@ TEST(ApplyConfigText, LongerLinesAreAnErrorNotSplit) {
   EXPECT_EQ(a.diagnostics[0],
             Make(Severity::kError, 2, "Line too long in config file: more than 511 characters"));
   EXPECT_EQ(a.config.redirect_url, "");
-  EXPECT_EQ(a.config.user, "bob");   // the lines around it still count
+  EXPECT_EQ(a.config.user, "bob");  // the lines around it still count
   EXPECT_EQ(a.config.rootdir, "/x");
   // Comments too: upstream would have parsed the rest of the line as a directive.
   const Applied comment = Apply("#" + std::string(600, ' ') + "listen.tcp 1.2.3.4\n");
@@ -187,12 +186,13 @@ TEST(ApplyConfigText, AppliesOnTopOfTheGivenConfig) {
 // ---------------------------------------------------------------- each directive
 
 TEST(Directive, ListenTcpUdpAddsTcpThenUdp) {
-  const Applied a = Apply("listen.tcp_udp 0.0.0.0\nlisten.tcp_udp 192.168.0.1:80\nlisten.tcp_udp [::1]:6970\n");
+  const Applied a =
+      Apply("listen.tcp_udp 0.0.0.0\nlisten.tcp_udp 192.168.0.1:80\nlisten.tcp_udp [::1]:6970\n");
   EXPECT_TRUE(a.diagnostics.empty());
   const std::vector<Listener> want = {
-      L(SocketKind::kTcp, "0.0.0.0", 6969),     L(SocketKind::kUdp, "0.0.0.0", 6969),
-      L(SocketKind::kTcp, "192.168.0.1", 80),  L(SocketKind::kUdp, "192.168.0.1", 80),
-      L(SocketKind::kTcp, "::1", 6970),        L(SocketKind::kUdp, "::1", 6970),
+      L(SocketKind::kTcp, "0.0.0.0", 6969),   L(SocketKind::kUdp, "0.0.0.0", 6969),
+      L(SocketKind::kTcp, "192.168.0.1", 80), L(SocketKind::kUdp, "192.168.0.1", 80),
+      L(SocketKind::kTcp, "::1", 6970),       L(SocketKind::kUdp, "::1", 6970),
   };
   EXPECT_EQ(a.config.listeners, want);
 }
@@ -210,9 +210,15 @@ TEST(Directive, ListenTcpAndUdp) {
 
 TEST(Directive, ListenBadValues) {
   for (std::string_view line : {
-           "listen.tcp notanaddress", "listen.tcp_udp 127.0.0.1:70000", "listen.udp 127.0.0.1:65536",
-           "listen.tcp 127.0.0.1.80", "listen.tcp ::1:80:", "listen.tcp [::1", "listen.tcp_udp 127.0.0.1:80 x",
-           "listen.udp 127.0.0.1:", "listen.tcp localhost",
+           "listen.tcp notanaddress",
+           "listen.tcp_udp 127.0.0.1:70000",
+           "listen.udp 127.0.0.1:65536",
+           "listen.tcp 127.0.0.1.80",
+           "listen.tcp ::1:80:",
+           "listen.tcp [::1",
+           "listen.tcp_udp 127.0.0.1:80 x",
+           "listen.udp 127.0.0.1:",
+           "listen.tcp localhost",
        }) {
     ExpectParseError(line);
   }
@@ -245,8 +251,9 @@ TEST(Directive, UdpWorkersCarryOverToLaterFiles) {
 
 TEST(Directive, UdpWorkersBadValues) {
   EXPECT_EQ(Apply("listen.udp.workers 4294967295").config.udp_workers, 4294967295u);
-  for (std::string_view line : {"listen.udp.workers four", "listen.udp.workers -1", "listen.udp.workers 4x",
-                                "listen.udp.workers 4294967296", "listen.udp.workers +4", "listen.udp.workers 0x4"}) {
+  for (std::string_view line :
+       {"listen.udp.workers four", "listen.udp.workers -1", "listen.udp.workers 4x",
+        "listen.udp.workers 4294967296", "listen.udp.workers +4", "listen.udp.workers 0x4"}) {
     ExpectParseError(line);
   }
 }
@@ -304,7 +311,8 @@ TEST(Directive, Blacklist) {
 }
 
 TEST(Directive, WhitelistAndBlacklistAreMutuallyExclusive) {
-  for (std::string_view text : {"access.whitelist w\naccess.blacklist b\n", "access.blacklist b\naccess.whitelist w\n"}) {
+  for (std::string_view text :
+       {"access.whitelist w\naccess.blacklist b\n", "access.blacklist b\naccess.whitelist w\n"}) {
     const Applied a = Apply(text);
     ASSERT_EQ(a.diagnostics.size(), 1u);
     EXPECT_EQ(a.diagnostics[0],
@@ -321,7 +329,8 @@ TEST(Directive, WhitelistAndBlacklistAreMutuallyExclusive) {
 
 TEST(Directive, FifoPaths) {
   const Applied a = Apply(
-      "access.fifo_add /var/run/opentracker/adder.fifo\naccess.fifo_delete /var/run/opentracker/deleter.fifo\n");
+      "access.fifo_add /var/run/opentracker/adder.fifo\naccess.fifo_delete "
+      "/var/run/opentracker/deleter.fifo\n");
   EXPECT_TRUE(a.diagnostics.empty());
   EXPECT_EQ(a.config.fifo_add_path, "/var/run/opentracker/adder.fifo");
   EXPECT_EQ(a.config.fifo_delete_path, "/var/run/opentracker/deleter.fifo");
@@ -342,8 +351,8 @@ TEST(Directive, NetworkListsAccumulate) {
 
 TEST(Directive, NetworkBadValues) {
   for (std::string_view keyword : {"access.stats", "access.proxy", "livesync.cluster.node_ip"}) {
-    for (std::string_view value : {"notanip", "10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.1 x", "10.0.0.0/8x",
-                                   "[::1]", "10.0.0.1:80"}) {
+    for (std::string_view value : {"notanip", "10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.1 x",
+                                   "10.0.0.0/8x", "[::1]", "10.0.0.1:80"}) {
       ExpectParseError(std::string(keyword) + " " + std::string(value));
     }
   }
@@ -510,9 +519,10 @@ TEST(GoldenConfig, OtherGoldenConfigsAreClean) {
     EXPECT_TRUE(a.diagnostics.empty()) << name;
   }
   const Applied m = Apply(ReadTestFile("golden/upstream-head-localbuild/opentracker-M.conf"));
-  EXPECT_EQ(m.config.listeners,
-            (std::vector<Listener>{L(SocketKind::kTcp, "127.0.0.1", 16979), L(SocketKind::kUdp, "127.0.0.1", 16979),
-                                   L(SocketKind::kTcp, "::1", 16979), L(SocketKind::kUdp, "::1", 16979)}));
+  EXPECT_EQ(
+      m.config.listeners,
+      (std::vector<Listener>{L(SocketKind::kTcp, "127.0.0.1", 16979), L(SocketKind::kUdp, "127.0.0.1", 16979),
+                             L(SocketKind::kTcp, "::1", 16979), L(SocketKind::kUdp, "::1", 16979)}));
   const Applied c = Apply(ReadTestFile("golden/opentracker-C.conf"));
   EXPECT_EQ(c.config.stats_networks, std::vector<NetMask>{Net("127.0.0.1")});
 }
@@ -534,7 +544,8 @@ TEST(FormatDiagnostic, CommandLineHasNoLineNumber) {
   d.source = "command line";
   d.line = 0;
   d.message = "access.whitelist and access.blacklist are mutually exclusive";
-  EXPECT_EQ(FormatDiagnostic(d), "command line: access.whitelist and access.blacklist are mutually exclusive");
+  EXPECT_EQ(FormatDiagnostic(d),
+            "command line: access.whitelist and access.blacklist are mutually exclusive");
 }
 
 }  // namespace

@@ -78,10 +78,11 @@ TEST(SampleConfig, ShowsThePortsDefaults) {
   // Where the sample shows a single value for a setting with a default, it is the default.
   const Config defaults;
   std::vector<Diagnostic> diagnostics;
-  for (const char* keyword : {"listen.udp.workers", "tracker.ip_from_query", "tracker.fullscrape",
-                              "tracker.modest_fullscrapes", "tracker.syslog", "tracker.woodpeckers",
-                              "tracker.log_numwant", "tracker.fulllog", "udp.connection_id_lifetime",
-                              "tracker.max_torrents", "tracker.max_peers", "access.stats_path", "tracker.user"}) {
+  for (const char* keyword :
+       {"listen.udp.workers", "tracker.ip_from_query", "tracker.fullscrape", "tracker.modest_fullscrapes",
+        "tracker.syslog", "tracker.woodpeckers", "tracker.log_numwant", "tracker.fulllog",
+        "udp.connection_id_lifetime", "tracker.max_torrents", "tracker.max_peers", "access.stats_path",
+        "tracker.user"}) {
     ASSERT_EQ(values.count(keyword), 1u) << keyword;
     Config config;
     ApplyConfigText(std::string(keyword) + values[keyword], "sample", config, diagnostics);

@@ -93,7 +93,7 @@ TEST(ScanIpAddress, StoresIpv4V4Mapped) {
 TEST(ScanIpAddress, StoresIpv6InNetworkOrder) {
   const std::optional<IpPrefix> prefix = ScanIpAddress("2001:db8::ff00:42");
   ASSERT_TRUE(prefix.has_value());
-  const std::array<std::uint8_t, 16> expected = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+  const std::array<std::uint8_t, 16> expected = {0x20, 0x01, 0x0d, 0xb8, 0,    0, 0, 0,
                                                  0,    0,    0,    0,    0xff, 0, 0, 0x42};
   EXPECT_EQ(prefix->ip.bytes, expected);
   EXPECT_FALSE(prefix->ip.IsV4());
@@ -194,9 +194,26 @@ TEST(ParseNetMask, Ipv6Bits) {
 
 TEST(ParseNetMask, Errors) {
   for (std::string_view bad : {
-           "", "/8", "10.0.0.0/33", "10.0.0.0/100", "::/129", "::/1000", "::/99999999999999999999",
-           "10.0.0.0/", "10.0.0.0/-1", "10.0.0.0/+8", "10.0.0.0/8x", "10.0.0.0/ 8", "10.0.0.0 /8",
-           "10.0.0.0/8/8", "10.0.0.0x", "10.0.0.0 ", " 10.0.0.0", "notanaddress", "[::1]/128", "10.0.0.0\\8",
+           "",
+           "/8",
+           "10.0.0.0/33",
+           "10.0.0.0/100",
+           "::/129",
+           "::/1000",
+           "::/99999999999999999999",
+           "10.0.0.0/",
+           "10.0.0.0/-1",
+           "10.0.0.0/+8",
+           "10.0.0.0/8x",
+           "10.0.0.0/ 8",
+           "10.0.0.0 /8",
+           "10.0.0.0/8/8",
+           "10.0.0.0x",
+           "10.0.0.0 ",
+           " 10.0.0.0",
+           "notanaddress",
+           "[::1]/128",
+           "10.0.0.0\\8",
        }) {
     EXPECT_FALSE(ParseNetMask(bad).has_value()) << bad;
   }
@@ -279,7 +296,8 @@ TEST(ParseListenAddress, Table) {
 }
 
 TEST(ParseListenAddress, DefaultPortIsTheCallers) {
-  EXPECT_EQ(ParseListenAddress("192.168.0.1", 9696), (ListenAddress{IpAddress::FromV4(192, 168, 0, 1), 9696}));
+  EXPECT_EQ(ParseListenAddress("192.168.0.1", 9696),
+            (ListenAddress{IpAddress::FromV4(192, 168, 0, 1), 9696}));
   EXPECT_EQ(ParseListenAddress("192.168.0.1:1234", 9696)->port, 1234);
   EXPECT_EQ(ParseListenAddress("[::1]", 1)->port, 1);
 }
@@ -342,7 +360,8 @@ TEST(FormatIp, DottedForV4MappedAndCompressedV6) {
   EXPECT_EQ(FormatIp(V6("1:0:0:2:0:0:3:4")), "1::2:0:0:3:4");  // the first of equal runs
   EXPECT_EQ(FormatIp(V6("1:0:2:3:4:5:6:7")), "1:0:2:3:4:5:6:7");
   EXPECT_EQ(FormatIp(V6("2001:DB8::A")), "2001:db8::a");
-  EXPECT_EQ(FormatIp(V6("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")), "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+  EXPECT_EQ(FormatIp(V6("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")),
+            "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
   EXPECT_EQ(FormatIp(V6("::ffff:0:1.2.3.4")), "::ffff:0:102:304");  // not v4-mapped
 }
 

@@ -9,6 +9,8 @@
 #include <random>
 #include <vector>
 
+#include "support/guarded_buffer.hpp"
+
 namespace ot::proto {
 namespace {
 
@@ -177,8 +179,8 @@ TEST(LivesyncParse, EveryTruncationKeepsOnlyWholeRecords) {
     const Bytes full(w.Bytes().begin(), w.Bytes().end());
     const std::size_t record = LivesyncRecordSize(family);
     for (std::size_t len = 0; len <= full.size(); ++len) {
-      const Bytes prefix(full.begin(), full.begin() + len);
-      const auto p = ParseLivesyncPacket(prefix);
+      const test::GuardedBuffer prefix(std::span<const std::uint8_t>(full.data(), len));  // over-reads crash
+      const auto p = ParseLivesyncPacket(prefix.bytes());
       if (len <= kLivesyncHeaderSize) {
         EXPECT_FALSE(p.has_value()) << len;
         continue;
@@ -187,7 +189,7 @@ TEST(LivesyncParse, EveryTruncationKeepsOnlyWholeRecords) {
       const std::size_t whole = (len - kLivesyncHeaderSize) / record;
       ASSERT_EQ(p->size(), whole) << len;
       ASSERT_EQ(p->records.size(), whole * record);
-      ASSERT_EQ(p->records.data(), prefix.data() + kLivesyncHeaderSize);
+      ASSERT_EQ(p->records.data(), prefix.bytes().data() + kLivesyncHeaderSize);
       for (std::size_t i = 0; i < whole; ++i) ASSERT_EQ((*p)[i], peers[i]) << len << " " << i;
     }
   }

@@ -10,16 +10,18 @@
 #include <cctype>
 #include <cstdint>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <functional>
 #include <iterator>
+#include <optional>
 #include <ostream>
 #include <random>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "support/golden.hpp"
+#include "support/guarded_buffer.hpp"
 
 namespace ot::proto {
 namespace {
@@ -30,16 +32,17 @@ using Bytes = std::vector<std::uint8_t>;
 // Helpers: golden files and a test-side encoder/decoder written from BEP 15.
 // ---------------------------------------------------------------------------
 
-std::string GoldenPath(const std::string& dir, const std::string& name) {
-  return std::string(OT_TEST_DATA_DIR) + "/golden/" + dir + "/" + name;
+// One golden file of a case directory, as bytes (a missing file fails the test).
+Bytes ReadCase(const std::string& dir, const std::string& file) {
+  const std::string text = test::ReadGolden(dir + "/" + file);
+  return Bytes(text.begin(), text.end());
 }
 
-bool FileExists(const std::string& path) { return std::filesystem::is_regular_file(path); }
-
-Bytes ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "cannot open " << path;
-  return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+// nullopt when the tracker sent no datagram for the case.
+std::optional<Bytes> TryReadCase(const std::string& dir, const std::string& file) {
+  const std::optional<std::string> text = test::TryReadGolden(dir + "/" + file);
+  if (!text) return std::nullopt;
+  return Bytes(text->begin(), text->end());
 }
 
 std::uint32_t Get32(const Bytes& b, std::size_t off) {
@@ -250,7 +253,7 @@ class UdpGoldenTest : public ::testing::TestWithParam<GoldenSet> {};
 
 // The tracker's connection id, as its first connect reply gave it.
 ConnectionId TrackerConnectionId(const char* dir) {
-  const Bytes resp = ReadFile(GoldenPath(dir, "01-connect.resp"));
+  const Bytes resp = ReadCase(dir, "01-connect.resp");
   ConnectionId id{};
   if (resp.size() == 16) std::copy(resp.begin() + 8, resp.end(), id.begin());
   return id;
@@ -262,7 +265,7 @@ TEST_P(UdpGoldenTest, EveryRequestParsesToTheProbeFields) {
   std::size_t checked = 0;
   for (const GoldenCase& gc : ProbeCases()) {
     SCOPED_TRACE(std::string(set.dir) + "/" + gc.name);
-    const Bytes req = ReadFile(GoldenPath(set.dir, std::string(gc.name) + ".req"));
+    const Bytes req = ReadCase(set.dir, std::string(gc.name) + ".req");
     ASSERT_EQ(req.size(), gc.size);
     const auto header = ParseUdpHeader(req);
     if (gc.kind == Kind::kDropped) {
@@ -328,10 +331,10 @@ TEST_P(UdpGoldenTest, EveryReplyIsRebuiltByteForByte) {
   std::size_t rebuilt = 0;
   for (const GoldenCase& gc : ProbeCases()) {
     SCOPED_TRACE(std::string(set.dir) + "/" + gc.name);
-    const std::string resp_path = GoldenPath(set.dir, std::string(gc.name) + ".resp");
-    if (!FileExists(resp_path)) continue;  // no datagram came back
-    const Bytes req = ReadFile(GoldenPath(set.dir, std::string(gc.name) + ".req"));
-    const Bytes golden = ReadFile(resp_path);
+    const std::optional<Bytes> resp = TryReadCase(set.dir, std::string(gc.name) + ".resp");
+    if (!resp) continue;  // no datagram came back
+    const Bytes req = ReadCase(set.dir, std::string(gc.name) + ".req");
+    const Bytes& golden = *resp;
     ASSERT_GE(golden.size(), 8u);
     const auto header = ParseUdpHeader(req);
     ASSERT_TRUE(header.has_value());
@@ -425,9 +428,9 @@ INSTANTIATE_TEST_SUITE_P(Goldens, UdpGoldenTest, ::testing::ValuesIn(kGoldenSets
 TEST(UdpGolden, RequestsDifferOnlyInConnectionId) {
   for (const GoldenCase& gc : ProbeCases()) {
     SCOPED_TRACE(gc.name);
-    const Bytes deb = ReadFile(GoldenPath("udp-B", std::string(gc.name) + ".req"));
+    const Bytes deb = ReadCase("udp-B", std::string(gc.name) + ".req");
     for (const char* dir : {"upstream-head-localbuild/udp-v4", "upstream-head-localbuild/udp-v6"}) {
-      const Bytes head = ReadFile(GoldenPath(dir, std::string(gc.name) + ".req"));
+      const Bytes head = ReadCase(dir, std::string(gc.name) + ".req");
       ASSERT_EQ(head.size(), deb.size());
       if (deb.size() > 8) {
         EXPECT_TRUE(std::equal(deb.begin() + 8, deb.end(), head.begin() + 8));
@@ -441,15 +444,15 @@ TEST(UdpGolden, RequestsDifferOnlyInConnectionId) {
 // ---------------------------------------------------------------------------
 
 TEST(UdpHeader, EveryTruncationBelowSixteenBytesIsDropped) {
-  const Bytes full = ReadFile(GoldenPath("udp-B", "01-connect.req"));
+  const Bytes full = ReadCase("udp-B", "01-connect.req");
   ASSERT_EQ(full.size(), 16u);
   for (std::size_t len = 0; len < 16; ++len) {
-    const Bytes prefix(full.begin(), full.begin() + len);  // exact-size heap copy: ASan sees over-reads
-    EXPECT_FALSE(ParseUdpHeader(prefix).has_value()) << len;
+    const test::GuardedBuffer prefix(std::span<const std::uint8_t>(full.data(), len));  // over-reads crash
+    EXPECT_FALSE(ParseUdpHeader(prefix.bytes()).has_value()) << len;
   }
-  const Bytes exact(full.begin(), full.end());
-  ASSERT_TRUE(ParseUdpHeader(exact).has_value());
-  EXPECT_TRUE(HasConnectMagic(*ParseUdpHeader(exact)));
+  const test::GuardedBuffer exact{std::span<const std::uint8_t>(full)};
+  ASSERT_TRUE(ParseUdpHeader(exact.bytes()).has_value());
+  EXPECT_TRUE(HasConnectMagic(*ParseUdpHeader(exact.bytes())));
 }
 
 TEST(UdpHeader, ActionsAboveTwoAreDroppedOnAllThirtyTwoBits) {
@@ -520,21 +523,22 @@ TEST(UdpAnnounce, EveryTruncationBelowNinetyEightBytesIsDropped) {
   const Bytes full = BuildAnnounce(SampleAnnounce());
   ASSERT_EQ(full.size(), kUdpAnnounceSize);
   for (std::size_t len = 0; len < kUdpAnnounceSize; ++len) {
-    const Bytes prefix(full.begin(), full.begin() + len);
-    EXPECT_FALSE(ParseUdpAnnounce(prefix).has_value()) << len;
+    const test::GuardedBuffer prefix(std::span<const std::uint8_t>(full.data(), len));
+    EXPECT_FALSE(ParseUdpAnnounce(prefix.bytes()).has_value()) << len;
     // The header still parses from 16 bytes on (the service drops the short announce silently).
-    EXPECT_EQ(ParseUdpHeader(prefix).has_value(), len >= kUdpHeaderSize) << len;
+    EXPECT_EQ(ParseUdpHeader(prefix.bytes()).has_value(), len >= kUdpHeaderSize) << len;
   }
-  EXPECT_TRUE(ParseUdpAnnounce(full).has_value());
+  const test::GuardedBuffer exact{std::span<const std::uint8_t>(full)};
+  EXPECT_TRUE(ParseUdpAnnounce(exact.bytes()).has_value());
 }
 
 TEST(UdpAnnounce, EveryGoldenAnnounceTruncatedIsDropped) {
   for (const char* name : {"14-announce-peer1", "24-announce-completed", "30-announce-stopped"}) {
-    const Bytes full = ReadFile(GoldenPath("udp-B", std::string(name) + ".req"));
+    const Bytes full = ReadCase("udp-B", std::string(name) + ".req");
     ASSERT_EQ(full.size(), 98u);
     for (std::size_t len = 0; len < 98; ++len) {
-      EXPECT_FALSE(ParseUdpAnnounce(Bytes(full.begin(), full.begin() + len)).has_value())
-          << name << " " << len;
+      const test::GuardedBuffer prefix(std::span<const std::uint8_t>(full.data(), len));
+      EXPECT_FALSE(ParseUdpAnnounce(prefix.bytes()).has_value()) << name << " " << len;
     }
   }
 }
@@ -658,8 +662,8 @@ TEST(UdpScrape, CountIsWholeSlotsCappedAtSeventyFive) {
     for (std::size_t i = 0; i < 20; ++i) b.push_back(static_cast<std::uint8_t>(h * 3 + i));
   }
   for (std::size_t len = 0; len <= b.size(); ++len) {
-    const Bytes prefix(b.begin(), b.begin() + len);
-    const ScrapeRequest s = ParseUdpScrape(prefix);
+    const test::GuardedBuffer prefix(std::span<const std::uint8_t>(b.data(), len));
+    const ScrapeRequest s = ParseUdpScrape(prefix.bytes());
     const std::size_t whole = len <= 16 ? 0 : (len - 16) / 20;
     ASSERT_EQ(s.count, std::min<std::size_t>(whole, 75)) << len;
     ASSERT_LE(s.count * 20 + 16, std::max<std::size_t>(len, 16));
@@ -671,7 +675,7 @@ TEST(UdpScrape, CountIsWholeSlotsCappedAtSeventyFive) {
 }
 
 TEST(UdpScrape, EightyGoldenHashesGiveSeventyFive) {
-  const Bytes req = ReadFile(GoldenPath("udp-B", "29-scrape-80-hashes.req"));
+  const Bytes req = ReadCase("udp-B", "29-scrape-80-hashes.req");
   ASSERT_EQ(req.size(), 1616u);
   const ScrapeRequest s = ParseUdpScrape(req);
   EXPECT_EQ(s.count, kMaxUdpScrapeHashes);
@@ -731,7 +735,7 @@ TEST(UdpWriters, MismatchErrorIsThirtyThreeBytesWithItsNul) {
   std::array<std::uint8_t, 64> out{};
   out.fill(0xee);
   ASSERT_EQ(WriteUdpError(SampleHeader(UdpAction::kAnnounce), kUdpConnectionIdMismatch, out), 33u);
-  const Bytes golden = ReadFile(GoldenPath("udp-B", "11-announce-bad-connid.resp"));
+  const Bytes golden = ReadCase("udp-B", "11-announce-bad-connid.resp");
   ASSERT_EQ(golden.size(), 33u);
   EXPECT_EQ(Get32(Bytes(out.begin(), out.begin() + 4), 0), 3u);
   EXPECT_TRUE(std::equal(golden.begin() + 8, golden.end(), out.begin() + 8));
