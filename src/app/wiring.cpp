@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -17,7 +18,6 @@
 #include "app/files.hpp"
 #include "app/log.hpp"
 #include "app/privileges.hpp"
-#include "app/stats_responder.hpp"
 #include "opentracker/access/access_control.hpp"
 #include "opentracker/access/access_list.hpp"
 #include "opentracker/net/reactor.hpp"
@@ -25,9 +25,11 @@
 #include "opentracker/net/udp_io.hpp"
 #include "opentracker/proto/ip_text.hpp"
 #include "opentracker/service/http_service.hpp"
+#include "opentracker/service/stats_service.hpp"
 #include "opentracker/service/tracker_core.hpp"
 #include "opentracker/service/udp_service.hpp"
 #include "opentracker/stats/counters.hpp"
+#include "opentracker/stats/statedump.hpp"
 #include "opentracker/tracker/torrent_store.hpp"
 #include "opentracker/work/worker_pool.hpp"
 
@@ -129,6 +131,7 @@ class Daemon {
 
  private:
   bool LoadAccessList(bool at_startup);
+  void LoadStatefile(const std::string& path, bool missing_is_quiet);
   void StartThreads();
   void StopThreads();
   void SignalLoop();
@@ -146,7 +149,7 @@ class Daemon {
   work::WorkerPool pool_;
 
   std::unique_ptr<service::ThreadContext> reactor_context_;
-  std::unique_ptr<StatsResponderImpl> stats_;
+  std::unique_ptr<service::StatsService> stats_;
   std::unique_ptr<service::HttpService> http_;
   std::unique_ptr<service::UdpService> reactor_udp_;
   struct UdpWorker {
@@ -184,6 +187,34 @@ bool Daemon::LoadAccessList(bool at_startup) {
           " info hashes" +
           (parsed.rejected_lines != 0 ? ", " + std::to_string(parsed.rejected_lines) + " lines ignored" : ""));
   return true;
+}
+
+void Daemon::LoadStatefile(const std::string& path, bool missing_is_quiet) {
+  std::optional<std::string> text = ReadWholeFile(path);
+  if (!text) {
+    if (!(missing_is_quiet && errno == ENOENT)) {
+      LogWarning("cannot read state file " + path + ": " + std::strerror(errno));
+    }
+    return;
+  }
+  access::AccessReader access(access_);
+  std::size_t restored = 0;
+  std::size_t refused = 0;
+  std::size_t present = 0;
+  std::size_t malformed = stats::ParseStatedump(*text, [&](const stats::StatedumpRecord& r) {
+    if (!access.Allows(r.info_hash)) {
+      ++refused;
+    } else if (store_.Restore(r.info_hash, r.base_minutes, r.downloaded)) {
+      ++restored;
+    } else {
+      ++present;
+    }
+  });
+  std::string line = "restored " + std::to_string(restored) + " torrents from " + path;
+  if (refused != 0) line += ", " + std::to_string(refused) + " refused by the access list";
+  if (present != 0) line += ", " + std::to_string(present) + " already known";
+  if (malformed != 0) line += ", " + std::to_string(malformed) + " malformed lines skipped";
+  LogInfo(line);
 }
 
 void Daemon::SignalLoop() {
@@ -267,6 +298,7 @@ int Daemon::Run() {
   // Before any torrent can be restored or announced, so restored state obeys
   // the list (upstream raced here, quirk 15).
   LoadAccessList(true);
+  if (!config_.statefile_to_load.empty()) LoadStatefile(config_.statefile_to_load, false);
 
   if (!reactor_.Init(&error)) {
     LogError(error);
@@ -274,7 +306,22 @@ int Daemon::Run() {
     return 1;
   }
   reactor_context_ = std::make_unique<service::ThreadContext>(counters_.NewBlock(), access_);
-  stats_ = std::make_unique<StatsResponderImpl>(reactor_, pool_, store_, counters_);
+  service::StatsServiceOptions stats_options;
+  stats_options.fullscrape = config_.fullscrape;
+  stats_options.modest_fullscrapes = config_.modest_fullscrapes;
+  stats_options.spot_woodpeckers = config_.spot_woodpeckers;
+  stats_options.log_numwant = config_.log_numwant;
+  stats_options.fulllog_networks = config_.fulllog_networks;
+  stats_options.version = OT_VERSION;
+  stats_options.started = WallClockNow();
+  stats_options.log_fullscrape = [](const std::string& line) { Log(LogLevel::kInfo, line); };
+  if (getrandom(&stats_options.tracker_id, sizeof(stats_options.tracker_id), 0) !=
+      static_cast<ssize_t>(sizeof(stats_options.tracker_id))) {
+    stats_options.tracker_id = static_cast<std::uint32_t>(stats_options.started.unix_seconds);
+  }
+  stats_ = std::make_unique<service::StatsService>(
+      stats_options, store_, counters_, pool_, [this](net::Completion c) { reactor_.Post(std::move(c)); },
+      [this] { return static_cast<std::uint64_t>(reactor_.open_connections()); });
   service::HttpServiceOptions http_options;
   http_options.stats_path = config_.stats_path;
   http_options.redirect_url = config_.redirect_url;

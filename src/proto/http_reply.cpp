@@ -10,7 +10,7 @@ namespace {
 
 void AppendNumber(std::uint64_t value, std::string& out) {
   char digits[FMT_ULONG] = {};
-  const std::size_t length = fmt_ulong(digits, static_cast<unsigned long>(value));
+  const std::size_t length = owfat::FormatUnsigned(digits, static_cast<unsigned long>(value));
   out.append(digits, length);
 }
 

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "support/net_http_client.hpp"
+#include "tracker_requests.hpp"
 
 #ifndef OT_TRACKER_BINARY
 #define OT_TRACKER_BINARY "opentracker.debug"
@@ -57,6 +58,49 @@ std::vector<std::string> ListenLines(bool with_v6) {
   std::vector<std::string> lines = {"listen.tcp_udp 127.0.0.1:{PORT}"};
   if (with_v6) lines.push_back("listen.tcp_udp [::1]:{PORT}");
   return lines;
+}
+
+TrackerOptions WhitelistedTracker(const std::vector<std::string>& hashes, bool dual_stack) {
+  TrackerOptions o;
+  bool v6 = dual_stack && DualStackAvailable();
+  o.config_lines = ListenLines(v6);
+  o.port_free_on_v6 = v6;
+  o.config_lines.push_back("access.whitelist {DIR}/whitelist.txt");
+  if (ReferenceMode() == Reference::kDeb) o.config_lines.push_back("access.stats 127.0.0.1");
+  std::string list = "# integration test whitelist\n";
+  static const char* const kDigits = "0123456789abcdef";
+  for (const auto& h : hashes) {
+    for (unsigned char c : h) {
+      list.push_back(kDigits[c >> 4]);
+      list.push_back(kDigits[c & 15]);
+    }
+    list.push_back('\n');
+  }
+  o.files["whitelist.txt"] = list;
+  return o;
+}
+
+test::Exchange Request(const TrackerProcess& tracker, const std::string& request, test::Family family,
+                       Millis close_wait) {
+  return test::RoundTrip(test::LoopbackText(family), tracker.Port(), request, Millis(5000), close_wait);
+}
+
+::testing::AssertionResult ServesAnnounce(const TrackerProcess& tracker, const std::string& info_hash,
+                                          std::uint16_t port) {
+  AnnounceParams p;
+  p.info_hash = info_hash;
+  p.port = std::to_string(port);
+  p.left = "0";
+  test::Exchange ex = Request(tracker, AnnounceRequest(p));
+  if (ex.read.outcome != test::ReadOutcome::kResponse)
+    return ::testing::AssertionFailure() << "announce: " << test::ToString(ex.read.outcome) << " " << ex.read.error;
+  AnnounceReply r = DecodeAnnounce(ex.read.response.content);
+  bool listed = false;
+  for (const auto& peer : r.peers) listed = listed || peer == MakePeer(test::Family::kV4, port);
+  if (!r.error.empty() || r.complete < 1 || !listed || r.interval < 1620 || r.interval > 1979)
+    return ::testing::AssertionFailure() << "not a working announce reply: "
+                                         << test::Printable(ex.read.response.raw);
+  return ::testing::AssertionSuccess();
 }
 
 TrackerProcess::TrackerProcess(TrackerOptions options) : options_(std::move(options)) {
@@ -122,7 +166,27 @@ void TrackerProcess::WriteFile(const std::string& name, const std::string& conte
   process_ = std::make_unique<test::Subprocess>(spawn);
   if (!process_->Started()) return ::testing::AssertionFailure() << "spawn failed: " << process_->error();
   if (options_.readiness == Readiness::kNone) return ::testing::AssertionSuccess();
-  return WaitReady();
+  if (auto ready = WaitReady(); !ready) return ready;
+  bool has_list = false;
+  for (const auto& line : options_.config_lines)
+    has_list = has_list || line.rfind("access.whitelist", 0) == 0 || line.rfind("access.blacklist", 0) == 0;
+  if (ReferenceMode() == Reference::kDeb && has_list) return WaitForUpstreamAccessList();
+  return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult TrackerProcess::WaitForUpstreamAccessList() {
+  const std::string task_dir = "/proc/" + std::to_string(Pid()) + "/task";
+  auto deadline = Clock::now() + Millis(5000);
+  for (int attempt = 0; attempt < 10000 && Clock::now() < deadline; ++attempt) {
+    std::error_code ec;
+    for (const auto& task : std::filesystem::directory_iterator(task_dir, ec)) {
+      std::string wchan = test::ReadFileOrEmpty(task.path().string() + "/wchan");
+      if (wchan.find("sigtimedwait") != std::string::npos) return ::testing::AssertionSuccess();
+    }
+    std::this_thread::sleep_for(Millis(5));
+  }
+  return ::testing::AssertionFailure() << "upstream's access list thread did not reach sigwait within 5 s\n"
+                                       << Describe();
 }
 
 ::testing::AssertionResult TrackerProcess::WaitReady() {

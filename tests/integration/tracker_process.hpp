@@ -26,6 +26,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/net_http_client.hpp"
 #include "support/net_socket.hpp"
 #include "support/process_subprocess.hpp"
 
@@ -80,8 +81,21 @@ struct TrackerOptions {
   Millis ready_timeout = Millis(10000);
 };
 
+// Upstream loads its access list in a thread after it starts serving (spec
+// §10.1), so an announce right after readiness may be refused. In DEB
+// reference mode, with an access list configured, Start() therefore also
+// waits (bounded) until that thread sits in sigwait, i.e. has read the list.
+// The port must have the list loaded before it answers; nothing waits for it.
+
 // "listen.tcp_udp 127.0.0.1:{PORT}" (+ "[::1]:{PORT}" with v6).
 std::vector<std::string> ListenLines(bool with_v6);
+
+// A tracker that runs the same way against the port and the Debian
+// reference: a whitelist of `hashes` (DEB is a whitelist build), stats allowed
+// from 127.0.0.1 (DEB restricts them; the port allows loopback without any
+// access.stats line, so it gets none), and ::1 too when `dual_stack` and
+// DualStackAvailable().
+TrackerOptions WhitelistedTracker(const std::vector<std::string>& hashes, bool dual_stack = false);
 
 class TrackerProcess {
  public:
@@ -119,6 +133,7 @@ class TrackerProcess {
 
  private:
   ::testing::AssertionResult WaitReady();
+  ::testing::AssertionResult WaitForUpstreamAccessList();
   std::string Expand(const std::string& s) const;
 
   TrackerOptions options_;
@@ -127,5 +142,17 @@ class TrackerProcess {
   std::unique_ptr<test::Subprocess> process_;
   int readiness_connects_ = 0;
 };
+
+// One request on a fresh connection to the tracker's 127.0.0.1 (or ::1) port:
+// the reply and, after `close_wait`, whether the server closed.
+class TrackerProcess;
+// Announces TestHash-style `info_hash` as 127.0.0.1:`port` (a seeder) and
+// checks that the reply is a real announce reply listing that peer: proof
+// that the tracker under test works, for tests whose subject is something
+// else (shutdown, start-up).
+::testing::AssertionResult ServesAnnounce(const TrackerProcess& tracker, const std::string& info_hash,
+                                          std::uint16_t port = 6881);
+test::Exchange Request(const TrackerProcess& tracker, const std::string& request,
+                       test::Family family = test::Family::kV4, Millis close_wait = Millis(0));
 
 }  // namespace ot::integration

@@ -195,6 +195,7 @@ ParseResult ParseHttpResponse(std::string_view buffer, bool at_eof) {
     r.content = std::string(rest);
   }
   r.body = std::string(rest.substr(0, body_len));
+  r.payload = r.content;
   if (r.gzip) {
     auto inflated = Gunzip(r.content);
     if (!inflated) {

@@ -23,7 +23,8 @@ struct HttpResponse {
   std::string body;         // wire body (chunk framing included)
   bool chunked = false;     // Transfer-Encoding: chunked
   bool gzip = false;        // Content-Encoding: gzip
-  std::string content;      // body de-chunked and, when gzip, inflated
+  std::string payload;      // body de-chunked (still compressed when gzip)
+  std::string content;      // payload, inflated when gzip
 
   // First header with this name (case-insensitive).
   std::optional<std::string> Header(std::string_view name) const;

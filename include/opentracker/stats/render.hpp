@@ -106,9 +106,11 @@ bool IsDumpMode(StatsMode mode) noexcept;
 void RenderStats(StatsMode mode, const StatsContext& context, const StoreSnapshot* store, std::string& out);
 
 // mode=everything&format=json: the same facts as the XML, as one JSON object
-// (keys in the XML's order; "version" is context.version, "renew" an array of
-// 45 counts, "http_error" an array of {"code", "count"} in HttpError order),
-// plus the port's extra counters under "port".
+// with the XML's element names in its order ("version" is context.version,
+// "renew" an array of 45 counts, "http_error" an array of {"code", "count"}
+// in HttpError order), then "port": {"peers_maintained", "downloaded",
+// "open_connections", "queued_jobs", "counters": {every scalar counter by its
+// snake_case name, e.g. "tcp_accepts"}}. No whitespace, no trailing newline.
 void RenderEverythingJson(const StatsContext& context, const StoreSnapshot& store, std::string& out);
 
 // /metrics: Prometheus text exposition format 0.0.4. Every family has # HELP

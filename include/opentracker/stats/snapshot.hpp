@@ -23,7 +23,7 @@ struct FullLogEntry {
 
 // A peer-count per network, for s24s (IPv4 /28 and /24) and woodpeckers.
 struct NetworkCount {
-  IpAddress network;  // host bits cleared
+  IpAddress network;      // host bits cleared
   std::uint8_t bits = 0;  // over the 16-byte (v4-mapped) form
   std::uint64_t count = 0;
 };

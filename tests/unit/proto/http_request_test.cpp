@@ -74,6 +74,35 @@ HttpParse Parse(const GuardedBuffer& buffer, std::string_view stats_path = kStat
   return parse;
 }
 
+// ------------------------------------------------------- the guard itself
+
+TEST(GuardedBufferDeathTest, ReadingOrWritingOutsideTheCopyCrashes) {
+  GuardedBuffer buffer("abc");
+  EXPECT_EQ(buffer.view(), "abc");
+  EXPECT_DEATH(
+      {
+        volatile const char* p = buffer.data();
+        volatile char c = p[3];
+        (void)c;
+      },
+      "");
+  EXPECT_DEATH({ const_cast<volatile char*>(buffer.data())[0] = 'x'; }, "");
+  GuardedBuffer empty("");
+  EXPECT_TRUE(empty.view().empty());
+  EXPECT_NE(empty.data(), nullptr);
+  EXPECT_DEATH(
+      {
+        volatile const char* p = empty.data();
+        volatile char c = p[0];
+        (void)c;
+      },
+      "");
+  const std::string big(10000, 'z');
+  GuardedBuffer pages(big);
+  EXPECT_EQ(pages.view(), big);
+  EXPECT_EQ(pages.bytes().size(), big.size());
+}
+
 // ------------------------------------------------------------------ framing
 
 struct FramingCase {
@@ -89,7 +118,7 @@ const FramingCase kFramingCases[] = {
     {"\r\n\n", 3},     // ends in "\n\n"
     {"\n\r\n", std::nullopt},  // not a terminator on its own
     {"GET / HTTP/1.0\n\r\n", std::nullopt},
-    {"GET / HTTP/1.0\n\r\n\r\n", 20},  // "\r\n\r\n" completes at the end
+    {"GET / HTTP/1.0\n\r\n\r\n", 19},  // "\r\n\r\n" completes at the end
     {"GET / HTTP/1.0\r\n\r\n", 18},
     {"GET / HTTP/1.0\n\n", 16},
     {"GET / HTTP/1.0\r\n\r\nGET / HTTP/1.0\r\n\r\n", 18},  // the first one
@@ -682,7 +711,9 @@ TEST(ParseHttpRequest, Routing) {
       EXPECT_EQ(parse.request.route, c.route) << label;
     } else {
       EXPECT_EQ(parse.error, c.error) << label;
-      if (c.error == HttpError::kInvalidParameter) EXPECT_EQ(parse.request.route, c.route) << label;
+      if (c.error == HttpError::kInvalidParameter) {
+        EXPECT_EQ(parse.request.route, c.route) << label;
+      }
     }
     EXPECT_EQ(parse.request.query, c.query) << label;
     EXPECT_EQ(parse.request.has_query, c.has_query) << label;

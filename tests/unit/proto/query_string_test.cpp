@@ -82,7 +82,7 @@ constexpr std::string_view kPid3 = "-PR0001-000000000003";
 constexpr auto kNone = AnnounceEvent::kNone;
 
 const GoldenAnnounce kGoldenAnnounces[] = {
-    {"13-path-encoded-a", "A", kPid3, 6883, false, kNone, 50, true},
+    {"13-path-encoded-a", "A", kPid3, 7000, false, kNone, 50, true},
     {"17-ann-peer1-leecher", "A", kPid1, 6881, false, kNone, 50, true},
     {"18-ann-peer2-seeder", "A", kPid2, 6882, true, kNone, 50, true},
     {"19-ann-peer3-leecher", "A", kPid3, 6883, false, kNone, 50, true},
@@ -131,7 +131,9 @@ TEST(ParseAnnounceQueryGolden, Fields) {
     const std::string hash = c.hash == "A" ? kHashA : c.hash == "B" ? "ABCDEFGHIJKLMNOPQRST" : std::string(c.hash);
     EXPECT_EQ(HashText(r.info_hash), hash) << c.name;
     EXPECT_EQ(r.peer_id.has_value(), c.peer_id.has_value()) << c.name;
-    if (r.peer_id && c.peer_id) EXPECT_EQ(IdText(*r.peer_id), *c.peer_id) << c.name;
+    if (r.peer_id && c.peer_id) {
+      EXPECT_EQ(IdText(*r.peer_id), *c.peer_id) << c.name;
+    }
     EXPECT_EQ(r.port, c.port) << c.name;
     EXPECT_EQ(r.seeding, c.seeding) << c.name;
     EXPECT_EQ(r.event, c.event) << c.name;
@@ -296,7 +298,9 @@ TEST(ParseAnnounceQuery, StatusRules) {
         c.query.starts_with('!') ? std::string(c.query.substr(1)) : kHashQuery + std::string(c.query);
     const AnnounceQuery parsed = Announce(query);
     EXPECT_EQ(parsed.status, c.status) << testing::PrintToString(query);
-    if (parsed.status == Status::kError) EXPECT_EQ(parsed.error, HttpError::kInvalidParameter);
+    if (parsed.status == Status::kError) {
+      EXPECT_EQ(parsed.error, HttpError::kInvalidParameter);
+    }
   }
 }
 
@@ -513,7 +517,9 @@ TEST(ParseAnnounceQuery, EveryTruncationPointStaysInBounds) {
                             "&ip=10.0.0.1&key=%zz";
   for (std::size_t size = 0; size <= query.size(); ++size) {
     const AnnounceQuery parsed = Announce(std::string_view(query).substr(0, size), size % 2 == 0);
-    if (size == query.size()) EXPECT_EQ(parsed.status, Status::kOk);
+    if (size == query.size()) {
+      EXPECT_EQ(parsed.status, Status::kOk);
+    }
   }
 }
 
