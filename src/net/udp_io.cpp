@@ -40,13 +40,16 @@ Arrival ReadArrival(msghdr& header) {
   return a;
 }
 
-// Control data that makes the reply leave from the address the request hit.
-socklen_t WriteSource(const Arrival& a, bool to_v4, unsigned char* control) {
+// Control data that makes the reply leave from the address the request hit:
+// the packet info as it came in. On a dual-stack socket an IPv4 request may
+// report its address as IPV6_PKTINFO (v4-mapped); the kernel takes that
+// back for IPv4 replies too (ip_cmsg_send allows it on IPv6 sockets).
+socklen_t WriteSource(const Arrival& a, unsigned char* control) {
   msghdr header{};
   header.msg_control = control;
   header.msg_controllen = kControlSize;
   cmsghdr* c = CMSG_FIRSTHDR(&header);
-  if (to_v4 && a.v4) {
+  if (a.v4) {
     in_pktinfo source{};
     source.ipi_spec_dst = a.info4.ipi_addr;  // the destination the client used
     c->cmsg_level = IPPROTO_IP;
@@ -55,7 +58,7 @@ socklen_t WriteSource(const Arrival& a, bool to_v4, unsigned char* control) {
     std::memcpy(CMSG_DATA(c), &source, sizeof(source));
     return CMSG_SPACE(sizeof(source));
   }
-  if (!to_v4 && a.v6) {
+  if (a.v6) {
     in6_pktinfo source{};
     source.ipi6_addr = a.info6.ipi6_addr;
     source.ipi6_ifindex = a.info6.ipi6_ifindex;
@@ -130,8 +133,7 @@ int UdpBatchIo::ServeOnce(TimePoint now) {
     o.msg_namelen = h.msg_namelen;
     o.msg_iov = &b.iov_out[replies];
     o.msg_iovlen = 1;
-    const bool to_v4 = b.peers[static_cast<std::size_t>(i)].ss_family == AF_INET || client.ip.IsV4();
-    socklen_t control = WriteSource(arrival, to_v4, b.controls_out[replies].data());
+    socklen_t control = WriteSource(arrival, b.controls_out[replies].data());
     o.msg_control = control != 0 ? b.controls_out[replies].data() : nullptr;
     o.msg_controllen = control;
     ++replies;

@@ -10,7 +10,8 @@ namespace ot::work {
 namespace {
 
 // Keeps the best `limit` torrents by count; among equal counts the one seen
-// first (lower hash, since shards are visited in hash order) ranks higher.
+// later (the higher hash, as shards are visited in hash order) ranks higher,
+// as HEAD's top lists order ties (DEB kept the earlier one first).
 class TopList {
  public:
   explicit TopList(std::size_t limit) : limit_(limit) {}
@@ -43,10 +44,10 @@ class TopList {
     std::uint64_t order;
     InfoHash hash;
   };
-  // "a ranks before b": a higher count, or the same count seen earlier. As a
+  // "a ranks before b": a higher count, or the same count seen later. As a
   // heap comparator this keeps the weakest entry at the front.
   static bool Worse(const Entry& a, const Entry& b) {
-    return a.count != b.count ? a.count > b.count : a.order < b.order;
+    return a.count != b.count ? a.count > b.count : a.order > b.order;
   }
   std::size_t limit_;
   std::vector<Entry> heap_;

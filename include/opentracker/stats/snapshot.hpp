@@ -54,7 +54,7 @@ struct StoreSnapshot {
   std::uint64_t peers = 0;
   std::uint64_t seeders = 0;
   std::uint64_t completed = 0;  // sum of torrents' completed counts
-  // Highest first, ties in hash order (the order the store is visited);
+  // Highest first; among equal counts the higher hash first (HEAD);
   // at most 100 entries each, only counts > 0.
   std::vector<TopEntry> top_by_peers;
   std::vector<TopEntry> top_by_seeders;
