@@ -13,7 +13,8 @@ std::atomic<bool> g_syslog{false};  // set once at start-up, before threads
 
 void UseSyslog(bool on) {
   if (on) {
-    openlog("opentracker", LOG_PID, LOG_USER);
+    // LOG_NDELAY connects to /dev/log now, before a chroot hides it.
+    openlog("opentracker", LOG_PID | LOG_NDELAY, LOG_USER);
     setlogmask(LOG_UPTO(LOG_INFO));
   }
   g_syslog.store(on);

@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "app/access_fifo.hpp"
+#include "app/completed_log.hpp"
 #include "app/files.hpp"
 #include "app/log.hpp"
 #include "app/privileges.hpp"
@@ -117,6 +119,23 @@ access::ListMode ModeOf(config::AccessMode mode) {
   return access::ListMode::kOpen;
 }
 
+// Fans an announce out to every observer that is switched on.
+class ObserverList final : public service::AnnounceObserver {
+ public:
+  void Add(service::AnnounceObserver* observer) { observers_.push_back(observer); }
+  void OnAnnounce(const AnnounceRequest& request, const PeerEndpoint& peer, const tracker::AnnounceOutcome& outcome,
+                  TimePoint now) override {
+    for (service::AnnounceObserver* o : observers_) o->OnAnnounce(request, peer, outcome, now);
+  }
+  void OnStopped(const AnnounceRequest& request, const PeerEndpoint& peer, TimePoint now) override {
+    for (service::AnnounceObserver* o : observers_) o->OnStopped(request, peer, now);
+  }
+  bool empty() const noexcept { return observers_.empty(); }
+
+ private:
+  std::vector<service::AnnounceObserver*> observers_;
+};
+
 class Daemon {
  public:
   explicit Daemon(const config::Config& config)
@@ -124,8 +143,10 @@ class Daemon {
         store_(tracker::StoreLimits{config.max_torrents, config.max_peers}),
         access_(ModeOf(config.access_mode)),
         issuer_(config.udp_connection_id_lifetime_seconds),
-        core_(store_),
-        stats_access_(config.stats_networks) {}
+        core_(store_, &observers_),
+        stats_access_(config.stats_networks) {
+    if (config.syslog) observers_.Add(&completed_log_);
+  }
 
   int Run();
 
@@ -135,7 +156,7 @@ class Daemon {
   void StartThreads();
   void StopThreads();
   void SignalLoop();
-  void CleanerLoop();
+  void CleanerLoop(stats::CounterBlock& counters);
 
   const config::Config& config_;
   Sockets sockets_;
@@ -143,6 +164,8 @@ class Daemon {
   access::AccessControl access_;
   stats::CounterRegistry counters_;
   service::ConnectionIdIssuer issuer_;
+  CompletedLog completed_log_;
+  ObserverList observers_;
   service::TrackerCore core_;
   service::StatsAccess stats_access_;
   net::Reactor reactor_;
@@ -245,7 +268,7 @@ void Daemon::SignalLoop() {
   }
 }
 
-void Daemon::CleanerLoop() {
+void Daemon::CleanerLoop(stats::CounterBlock& counters) {
   // One sweep over all shards takes about two minutes, as upstream's
   // clean thread (1024 buckets, 117 ms apart).
   const auto pause = std::chrono::microseconds(117'187 * 1024 / tracker::TorrentStore::kShardCount);
@@ -253,7 +276,8 @@ void Daemon::CleanerLoop() {
   while (!stopping_.load()) {
     for (std::size_t i = tracker::TorrentStore::kShardCount; i-- > 0 && !stopping_.load();) {
       lock.unlock();
-      store_.CleanShard(i, WallClockNow().Minutes());
+      tracker::CleanOutcome cleaned = store_.CleanShard(i, WallClockNow().Minutes());
+      if (cleaned.torrents_removed != 0) counters.Add(stats::Counter::kTorrentsRemoved, cleaned.torrents_removed);
       lock.lock();
       stop_cv_.wait_for(lock, pause, [this] { return stopping_.load(); });
     }
@@ -265,10 +289,18 @@ void Daemon::StartThreads() {
     stats::CounterBlock& block = counters_.NewBlock();
     threads_.emplace_back([this, &block] { pool_.RunWorker(block); });
   }
-  threads_.emplace_back([this] { CleanerLoop(); });
+  stats::CounterBlock& cleaner_counters = counters_.NewBlock();
+  threads_.emplace_back([this, &cleaner_counters] { CleanerLoop(cleaner_counters); });
   for (auto& worker : udp_workers_) {
     UdpWorker* w = worker.get();
     threads_.emplace_back([this, w] { net::RunUdpWorker(w->fd, *w->service, stopping_); });
+  }
+  if (!config_.fifo_add_path.empty()) {
+    threads_.emplace_back([this] { RunAccessFifo(config_.fifo_add_path, FifoKind::kAdd, access_, stopping_); });
+  }
+  if (!config_.fifo_delete_path.empty()) {
+    threads_.emplace_back(
+        [this] { RunAccessFifo(config_.fifo_delete_path, FifoKind::kDelete, access_, stopping_); });
   }
   threads_.emplace_back([this] { SignalLoop(); });
 }
@@ -290,6 +322,8 @@ int Daemon::Run() {
     LogError(error);
     return kExitPanic;
   }
+  PrepareAccessFifo(config_.fifo_add_path, config_.rootdir, config_.user);
+  PrepareAccessFifo(config_.fifo_delete_path, config_.rootdir, config_.user);
   if (!DropPrivileges(config_.rootdir, config_.user, &error)) {
     LogError(error);
     sockets_.CloseAll();

@@ -10,6 +10,7 @@ AnnounceResult TrackerCore::Announce(const AnnounceRequest& request, const PeerE
 
   if (request.event == AnnounceEvent::kStopped) {
     // Stops are never checked against the access list and create nothing (upstream).
+    context.counters.Add(stats::Counter::kStoppedEvents);
     tracker::StopOutcome stop = store_.Stop(request.info_hash, peer, now_minutes);
     result.kind = AnnounceResult::Kind::kStopped;
     result.reply.counts = stop.counts;
@@ -32,6 +33,8 @@ AnnounceResult TrackerCore::Announce(const AnnounceRequest& request, const PeerE
     result.kind = AnnounceResult::Kind::kOverloaded;
     return result;
   }
+  if (request.event == AnnounceEvent::kStarted) context.counters.Add(stats::Counter::kStartedEvents);
+  if (outcome.torrent_created) context.counters.Add(stats::Counter::kTorrentsAdded);
   if (outcome.peer_dropped) context.counters.Add(stats::Counter::kPeersDropped);
   if (outcome.completed) context.counters.Add(stats::Counter::kCompleted);
   if (outcome.previous_age >= 0) context.counters.AddRenew(static_cast<unsigned>(outcome.previous_age));
@@ -44,7 +47,10 @@ AnnounceResult TrackerCore::Announce(const AnnounceRequest& request, const PeerE
 }
 
 std::optional<SwarmCounts> TrackerCore::Scrape(const InfoHash& hash, ThreadContext& context) {
-  return store_.Scrape(hash, context.now.Minutes());
+  bool deleted = false;
+  std::optional<SwarmCounts> counts = store_.Scrape(hash, context.now.Minutes(), &deleted);
+  if (deleted) context.counters.Add(stats::Counter::kTorrentsRemoved);
+  return counts;
 }
 
 }  // namespace ot::service

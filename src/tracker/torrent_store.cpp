@@ -195,7 +195,7 @@ StopOutcome TorrentStore::Stop(const InfoHash& hash, const PeerEndpoint& peer, s
   return outcome;
 }
 
-std::optional<SwarmCounts> TorrentStore::Scrape(const InfoHash& hash, std::uint32_t now_minutes) {
+std::optional<SwarmCounts> TorrentStore::Scrape(const InfoHash& hash, std::uint32_t now_minutes, bool* deleted) {
   Shard& shard = shards_[ShardOf(hash)];
   std::lock_guard lock(shard.mutex);
   bool found = false;
@@ -208,6 +208,7 @@ std::optional<SwarmCounts> TorrentStore::Scrape(const InfoHash& hash, std::uint3
     t.Release();
     shard.torrents.erase(shard.torrents.begin() + static_cast<std::ptrdiff_t>(index));
     torrent_count_.fetch_sub(1, std::memory_order_relaxed);
+    if (deleted != nullptr) *deleted = true;
     return std::nullopt;
   }
   return t.Counts();

@@ -131,8 +131,9 @@ class TorrentStore {
   StopOutcome Stop(const InfoHash& hash, const PeerEndpoint& peer, std::uint32_t now_minutes);
 
   // Counts for a scrape; nullopt for an unknown torrent. Runs the per-torrent
-  // clean, which may delete a timed-out torrent (it then reads as unknown).
-  std::optional<SwarmCounts> Scrape(const InfoHash& hash, std::uint32_t now_minutes);
+  // clean, which may delete a timed-out torrent (it then reads as unknown and
+  // `deleted` is set).
+  std::optional<SwarmCounts> Scrape(const InfoHash& hash, std::uint32_t now_minutes, bool* deleted = nullptr);
 
   // State restore (-l / tracker.statefile): creates the torrent with no peers,
   // the saved base minute and completed count. False if it already exists (or
