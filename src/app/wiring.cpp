@@ -1,5 +1,6 @@
 #include "app/wiring.hpp"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/random.h>
@@ -33,6 +34,7 @@
 #include "opentracker/stats/counters.hpp"
 #include "opentracker/stats/statedump.hpp"
 #include "opentracker/tracker/torrent_store.hpp"
+#include "opentracker/work/dump_stream.hpp"
 #include "opentracker/work/worker_pool.hpp"
 
 namespace ot::app {
@@ -153,6 +155,7 @@ class Daemon {
  private:
   bool LoadAccessList(bool at_startup);
   void LoadStatefile(const std::string& path, bool missing_is_quiet);
+  bool WriteStatefile(const std::string& path);
   void StartThreads();
   void StopThreads();
   void SignalLoop();
@@ -238,6 +241,41 @@ void Daemon::LoadStatefile(const std::string& path, bool missing_is_quiet) {
   if (present != 0) line += ", " + std::to_string(present) + " already known";
   if (malformed != 0) line += ", " + std::to_string(malformed) + " malformed lines skipped";
   LogInfo(line);
+}
+
+// Written next to the target, flushed to disk, then renamed over it, so a
+// crash mid-write never leaves a truncated state file.
+bool Daemon::WriteStatefile(const std::string& path) {
+  const std::string temporary = path + ".tmp";
+  int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    LogError("cannot write state file " + temporary + ": " + std::strerror(errno));
+    return false;
+  }
+  work::DumpStream dump(store_, stats::DumpFormat::kStatedump, work::Compression::kNone);
+  std::string chunk;
+  bool more = true;
+  bool ok = true;
+  while (ok && more) {
+    chunk.clear();
+    more = dump.Next(chunk);
+    std::size_t written = 0;
+    while (ok && written < chunk.size()) {
+      ssize_t n = write(fd, chunk.data() + written, chunk.size() - written);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) ok = false;
+      else written += static_cast<std::size_t>(n);
+    }
+  }
+  if (ok && fsync(fd) != 0) ok = false;
+  if (close(fd) != 0) ok = false;
+  if (!ok || rename(temporary.c_str(), path.c_str()) != 0) {
+    LogError("cannot write state file " + path + ": " + std::strerror(errno));
+    unlink(temporary.c_str());
+    return false;
+  }
+  LogInfo("wrote state file " + path + ": " + std::to_string(dump.torrents()) + " torrents");
+  return true;
 }
 
 void Daemon::SignalLoop() {
@@ -333,6 +371,7 @@ int Daemon::Run() {
   // the list (upstream raced here, quirk 15).
   LoadAccessList(true);
   if (!config_.statefile_to_load.empty()) LoadStatefile(config_.statefile_to_load, false);
+  if (!config_.statefile.empty()) LoadStatefile(config_.statefile, true);
 
   if (!reactor_.Init(&error)) {
     LogError(error);
@@ -392,6 +431,7 @@ int Daemon::Run() {
   reactor_.Run();
   StopThreads();
   sockets_.CloseAll();  // the worker threads' UDP sockets
+  if (!config_.statefile.empty()) WriteStatefile(config_.statefile);
   LogInfo("stopped");
   return 0;
 }
