@@ -148,6 +148,7 @@ class Daemon {
         core_(store_, &observers_),
         stats_access_(config.stats_networks) {
     if (config.syslog) observers_.Add(&completed_log_);
+    if (config.spot_woodpeckers) observers_.Add(&woodpeckers_);
   }
 
   int Run();
@@ -168,6 +169,8 @@ class Daemon {
   stats::CounterRegistry counters_;
   service::ConnectionIdIssuer issuer_;
   CompletedLog completed_log_;
+  service::Woodpeckers woodpeckers_;
+  service::FullLog full_log_;
   ObserverList observers_;
   service::TrackerCore core_;
   service::StatsAccess stats_access_;
@@ -319,6 +322,7 @@ void Daemon::CleanerLoop(stats::CounterBlock& counters) {
       lock.lock();
       stop_cv_.wait_for(lock, pause, [this] { return stopping_.load(); });
     }
+    woodpeckers_.Halve();  // once per sweep, as upstream's clean thread
   }
 }
 
@@ -382,9 +386,9 @@ int Daemon::Run() {
   service::StatsServiceOptions stats_options;
   stats_options.fullscrape = config_.fullscrape;
   stats_options.modest_fullscrapes = config_.modest_fullscrapes;
-  stats_options.spot_woodpeckers = config_.spot_woodpeckers;
+  stats_options.woodpeckers = config_.spot_woodpeckers ? &woodpeckers_ : nullptr;
   stats_options.log_numwant = config_.log_numwant;
-  stats_options.fulllog_networks = config_.fulllog_networks;
+  stats_options.full_log = config_.fulllog_networks ? &full_log_ : nullptr;
   stats_options.version = OT_VERSION;
   stats_options.started = WallClockNow();
   stats_options.log_fullscrape = [](const std::string& line) { Log(LogLevel::kInfo, line); };
@@ -400,6 +404,7 @@ int Daemon::Run() {
   http_options.redirect_url = config_.redirect_url;
   http_options.ip_from_query = config_.ip_from_query;
   http_options.proxy_networks = config_.proxy_networks;
+  http_options.full_log = config_.fulllog_networks ? &full_log_ : nullptr;
   http_ = std::make_unique<service::HttpService>(http_options, core_, stats_access_, *stats_, *reactor_context_);
   reactor_udp_ = std::make_unique<service::UdpService>(core_, issuer_, *reactor_context_);
 

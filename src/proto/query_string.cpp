@@ -55,9 +55,11 @@ struct Hash20 {
   }
 };
 
-enum class AnnounceKey : std::uint8_t { kUnknown, kPort, kLeft, kEvent, kNumwant, kCompact, kInfoHash, kIp, kPeerId };
+enum class AnnounceKey : std::uint8_t {
+  kUnknown, kPort, kLeft, kEvent, kNumwant, kCompact, kInfoHash, kIp, kPeerId, kLognet
+};
 
-AnnounceKey MatchAnnounceKey(const KeyToken& key, bool parse_ip) noexcept {
+AnnounceKey MatchAnnounceKey(const KeyToken& key, const AnnounceQueryOptions& options) noexcept {
   if (key.Equals("info_hash")) return AnnounceKey::kInfoHash;
   if (key.Equals("peer_id")) return AnnounceKey::kPeerId;
   if (key.Equals("port")) return AnnounceKey::kPort;
@@ -65,7 +67,8 @@ AnnounceKey MatchAnnounceKey(const KeyToken& key, bool parse_ip) noexcept {
   if (key.Equals("event")) return AnnounceKey::kEvent;
   if (key.Equals("numwant")) return AnnounceKey::kNumwant;
   if (key.Equals("compact") || key.Equals("compact6")) return AnnounceKey::kCompact;
-  if (parse_ip && key.Equals("ip")) return AnnounceKey::kIp;
+  if (options.parse_ip && key.Equals("ip")) return AnnounceKey::kIp;
+  if (options.parse_lognet && key.Equals("lognet")) return AnnounceKey::kLognet;
   return AnnounceKey::kUnknown;
 }
 
@@ -113,7 +116,7 @@ AnnounceQuery ParseAnnounceQuery(std::string_view query, const AnnounceQueryOpti
     const KeyScan key_scan = ScanKey(cursor, key);
     if (key_scan == KeyScan::kEnd) break;
     if (key_scan == KeyScan::kError) return fail();
-    switch (MatchAnnounceKey(key, options.parse_ip)) {
+    switch (MatchAnnounceKey(key, options)) {
       case AnnounceKey::kUnknown:
         internal::SkipUrlValue(cursor);
         break;
@@ -192,8 +195,21 @@ AnnounceQuery ParseAnnounceQuery(std::string_view query, const AnnounceQueryOpti
         request.ip_param = ip->ip;
         break;
       }
+      case AnnounceKey::kLognet: {
+        std::size_t size = 0;
+        const ScanResult scan = internal::ScanUrlEncoded(cursor, internal::kInValue, [&](std::uint8_t c) {
+          if (size < sizeof(result.lognet)) result.lognet[size] = static_cast<char>(c);
+          ++size;
+        });
+        if (scan.status != ScanStatus::kOk || size == 0 || size > sizeof(result.lognet)) return fail();
+        result.has_lognet = true;
+        result.lognet_size = size;
+        break;
+      }
     }
   }
+  // A lognet request manages the request log; it needs no info_hash.
+  if (result.has_lognet) have_hash = true;
   result.status = have_hash ? AnnounceQuery::Status::kOk : AnnounceQuery::Status::kMissingInfoHash;
   return result;
 }

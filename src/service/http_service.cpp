@@ -38,6 +38,7 @@ net::HttpDisposition HttpService::OnRequest(std::string_view raw, const net::Cli
                                             TimePoint now, std::string& out) {
   context_.now = now;
   context_.counters.Add(stats::Counter::kTcpRequests);
+  if (options_.full_log != nullptr) options_.full_log->MaybeRecord(client.ip, raw, now);
   proto::HttpParse parse = proto::ParseHttpRequest(raw, options_.stats_path);
   if (!parse.ok) return Error(parse.error, out);
   const proto::HttpRequest& request = parse.request;
@@ -83,11 +84,13 @@ IpAddress HttpService::AnnouncingAddress(const proto::HttpRequest& request, cons
 
 bool HttpService::Announce(const proto::HttpRequest& request, const net::ClientInfo& client,
                            proto::CloseAfter close, std::string& out) {
-  proto::AnnounceQuery query = proto::ParseAnnounceQuery(request.query, {options_.ip_from_query});
+  proto::AnnounceQuery query =
+      proto::ParseAnnounceQuery(request.query, {options_.ip_from_query, options_.full_log != nullptr});
   if (query.status == proto::AnnounceQuery::Status::kError) {
     Error(query.error, out);
     return false;
   }
+  if (query.has_lognet) return Lognet(query, client, close, out);
   body_.clear();
   if (query.status == proto::AnnounceQuery::Status::kMissingInfoHash) {
     proto::AppendFailureBody(proto::kFailureNoInfoHash, body_);
@@ -133,6 +136,31 @@ bool HttpService::Scrape(const proto::HttpRequest& request, proto::CloseAfter cl
   body_.clear();
   proto::AppendScrapeBody(std::span<const proto::ScrapeEntry>(entries.data(), found), body_);
   proto::AppendOkResponse(body_, close, out);
+  return true;
+}
+
+// WANT_FULLLOG_NETWORKS's lognet= parameter. Upstream left it open to anyone
+// (its check is commented out); the port asks for the stats blessing, since
+// it makes the tracker keep other clients' requests.
+bool HttpService::Lognet(const proto::AnnounceQuery& query, const net::ClientInfo& client, proto::CloseAfter close,
+                         std::string& out) {
+  if (!stats_access_.Allows(client.ip)) {
+    Error(HttpError::kAccessDenied, out);
+    return false;
+  }
+  std::string_view value = query.Lognet();
+  if (!value.empty() && value.front() == '-') {
+    options_.full_log->ClearNetworks();
+    proto::AppendOkResponse("Successfully removed.\n", close, out);
+    return true;
+  }
+  std::optional<NetMask> network = proto::ParseNetMask(value);
+  if (!network) {
+    Error(HttpError::kInvalidParameter, out);
+    return false;
+  }
+  options_.full_log->AddNetwork(*network);
+  proto::AppendOkResponse("Successfully added.\n", close, out);
   return true;
 }
 

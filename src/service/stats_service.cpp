@@ -192,10 +192,10 @@ net::HttpDisposition StatsService::Stats(const proto::StatsQuery& query, const p
 
   switch (*mode) {
     case stats::StatsMode::kWoodpeckers:
-      if (!options_.spot_woodpeckers) return net::HttpDisposition::kCloseSilently;  // HEAD's answer
+      if (options_.woodpeckers == nullptr) return net::HttpDisposition::kCloseSilently;  // HEAD's answer
       break;
     case stats::StatsMode::kFulllog:
-      if (!options_.fulllog_networks) return net::HttpDisposition::kCloseSilently;
+      if (options_.full_log == nullptr) return net::HttpDisposition::kCloseSilently;
       break;
     case stats::StatsMode::kNumwants:
       if (!options_.log_numwant) return Error(HttpError::kInvalidParameter, context, out);
@@ -217,6 +217,8 @@ net::HttpDisposition StatsService::Stats(const proto::StatsQuery& query, const p
   }
 
   stats::StatsContext stats_context = Context(context.now);
+  if (*mode == stats::StatsMode::kWoodpeckers) stats_context.woodpeckers = options_.woodpeckers->Snapshot();
+  if (*mode == stats::StatsMode::kFulllog) stats_context.full_log = options_.full_log->Drain();
   const bool json = *mode == stats::StatsMode::kEverything && query.Format() == "json";
   if (json || stats::ModeNeedsStore(*mode)) {
     const tracker::TorrentStore& store = store_;

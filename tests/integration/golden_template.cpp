@@ -109,11 +109,17 @@ std::string EscapeTemplate(std::string_view raw) {
     const Token& tok = tokens[ti];
     std::uint64_t v = 0;
     switch (tok.kind) {
-      case Token::Kind::kLiteral:
-        if (actual.substr(pos, tok.literal.size()) != tok.literal)
-          return fail("expected \"" + test::Printable(tok.literal, 200) + "\"");
+      case Token::Kind::kLiteral: {
+        std::string_view got = actual.substr(pos, tok.literal.size());
+        if (got != tok.literal) {
+          std::size_t at = 0;
+          while (at < got.size() && got[at] == tok.literal[at]) ++at;
+          pos += at;
+          return fail("expected \"" + test::Printable(std::string_view(tok.literal).substr(at), 120) + "\"");
+        }
         pos += tok.literal.size();
         break;
+      }
       case Token::Kind::kAnyInt:
         if (!ReadNumber(actual, pos, v)) return fail("expected a number");
         break;

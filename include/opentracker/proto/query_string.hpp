@@ -17,7 +17,8 @@
 namespace ot::proto {
 
 struct AnnounceQueryOptions {
-  bool parse_ip = false;  // tracker.ip_from_query: honour and validate ip=
+  bool parse_ip = false;      // tracker.ip_from_query: honour and validate ip=
+  bool parse_lognet = false;  // tracker.fulllog: recognise lognet=
 };
 
 struct AnnounceQuery {
@@ -29,6 +30,12 @@ struct AnnounceQuery {
   Status status = Status::kError;
   HttpError error = HttpError::kInvalidParameter;
   AnnounceRequest request;  // numwant clamped for HTTP (default 50, cap 200, negative -> 50)
+  // lognet=<ip[/bits]> or lognet=-... (WANT_FULLLOG_NETWORKS), decoded; the
+  // request then manages the request log instead of announcing.
+  bool has_lognet = false;
+  char lognet[64] = {};
+  std::size_t lognet_size = 0;  // > sizeof(lognet): too long (400)
+  std::string_view Lognet() const noexcept { return {lognet, lognet_size <= sizeof(lognet) ? lognet_size : 0}; }
 };
 
 AnnounceQuery ParseAnnounceQuery(std::string_view query, const AnnounceQueryOptions& options) noexcept;

@@ -13,6 +13,7 @@
 #include "opentracker/proto/http_reply.hpp"
 #include "opentracker/proto/http_request.hpp"
 #include "opentracker/proto/query_string.hpp"
+#include "opentracker/service/network_logs.hpp"
 #include "opentracker/service/tracker_core.hpp"
 
 namespace ot::service {
@@ -22,6 +23,7 @@ struct HttpServiceOptions {
   std::string redirect_url;          // empty: "GET /" is 404
   bool ip_from_query = false;        // honour announce ip=
   std::vector<NetMask> proxy_networks;  // X-Forwarded-For is trusted from these
+  FullLog* full_log = nullptr;          // tracker.fulllog: lognet= and the request log
 };
 
 // Who may see /stats, /metrics and the stats-mode dumps: blessed networks
@@ -69,6 +71,8 @@ class HttpService final : public net::HttpHandler {
   bool Announce(const proto::HttpRequest& request, const net::ClientInfo& client, proto::CloseAfter close,
                 std::string& out);
   bool Scrape(const proto::HttpRequest& request, proto::CloseAfter close, std::string& out);
+  bool Lognet(const proto::AnnounceQuery& query, const net::ClientInfo& client, proto::CloseAfter close,
+              std::string& out);
   net::HttpDisposition Error(HttpError error, std::string& out);
   IpAddress AnnouncingAddress(const proto::HttpRequest& request, const AnnounceRequest& announce,
                               const net::ClientInfo& client) const;

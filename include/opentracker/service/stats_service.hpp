@@ -15,6 +15,7 @@
 
 #include "opentracker/net/handler.hpp"
 #include "opentracker/service/http_service.hpp"
+#include "opentracker/service/network_logs.hpp"
 #include "opentracker/stats/counters.hpp"
 #include "opentracker/stats/render.hpp"
 #include "opentracker/stats/scrape_formats.hpp"
@@ -37,9 +38,9 @@ struct IpHash {
 struct StatsServiceOptions {
   bool fullscrape = true;           // tracker.fullscrape
   bool modest_fullscrapes = false;  // tracker.modest_fullscrapes: one per client address per 5 minutes
-  bool spot_woodpeckers = false;
-  bool log_numwant = false;
-  bool fulllog_networks = false;
+  const Woodpeckers* woodpeckers = nullptr;  // tracker.woodpeckers
+  bool log_numwant = false;                  // tracker.log_numwant
+  FullLog* full_log = nullptr;               // tracker.fulllog
   std::uint32_t tracker_id = 0;
   std::string version;
   TimePoint started;
