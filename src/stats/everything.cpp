@@ -131,7 +131,11 @@ void RenderEverythingXml(const StatsContext& context, const StoreSnapshot& store
   out += "    <http_error>\n";
   for (std::size_t i = 0; i < kHttpErrorCount; ++i) {
     out += "      <count code=\"";
-    out += HttpErrorName(static_cast<HttpError>(i));
+    // The XML keeps upstream's names byte for byte (PORT-DECISIONS §2),
+    // including "400 Not Modest" for the 402 counter; JSON and /metrics use
+    // the corrected HttpErrorName.
+    out += static_cast<HttpError>(i) == HttpError::kNotModest ? std::string_view("400 Not Modest")
+                                                               : HttpErrorName(static_cast<HttpError>(i));
     out += "\">";
     AppendDecimal(HttpErrorCount(c, i), out);
     out += "</count>\n";

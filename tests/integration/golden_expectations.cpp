@@ -38,15 +38,19 @@ constexpr std::string_view kWhyChunked =
 constexpr std::string_view kWhyHttp10Scrape =
     "brief: an HTTP/1.0 full scrape gets a Content-Length body (assumed: DEB's header, text/plain)";
 constexpr std::string_view kWhyNoGzip =
-    "PORT-DECISIONS §3: gzip only when Accept-Encoding (or the query) asks for it; HEAD rule for tpbs/statedump";
+    "PORT-DECISIONS §3: gzip only when Accept-Encoding (or the query) asks for it; HEAD rule for "
+    "tpbs/statedump";
 constexpr std::string_view kWhyUaGzip =
     "PORT-DECISIONS §3: gzip is chosen by Accept-Encoding; 'gzip' in User-Agent no longer counts";
-constexpr std::string_view kWhyFscr = "PORT-DECISIONS §3: fscr counts full scrapes (line 1 = count x 1000 as upstream's "
-                                      "format, line 2 = bytes sent; 4 full scrapes before this case)";
+constexpr std::string_view kWhyFscr =
+    "PORT-DECISIONS §3: fscr counts full scrapes (line 1 = count x 1000 as upstream's "
+    "format, line 2 = bytes sent)";
 constexpr std::string_view kWhyHerr =
-    "PORT-DECISIONS §3: herr keeps its 7 labels and prints each label's own counter (403, 404, 500)";
+    "PORT-DECISIONS §3: herr prints each label's own counter (403, 404, 500) and adds the two 402 counters "
+    "(NMD = not modest, PAY = payment required) as lines 8 and 9";
 constexpr std::string_view kWhyTop =
-    "assumed, PORT-DECISIONS 'where silent follow HEAD': HEAD's top lists (third block by leechers, ties: later hash "
+    "assumed, PORT-DECISIONS 'where silent follow HEAD': HEAD's top lists (third block by leechers, ties: "
+    "later hash "
     "first)";
 constexpr std::string_view kWhyWoodpecker =
     "brief: woodpeckers/fulllog without their switch behave as HEAD (connection closed, no reply)";
@@ -57,10 +61,12 @@ constexpr std::string_view kWhyPipelined = "PORT-DECISIONS §1: pipelined reques
 constexpr std::string_view kWhyUdpAuth =
     "PORT-DECISIONS §3: a not-authorised UDP announce gets an action=3 error packet";
 constexpr std::string_view kWhyUdpPartial = "PORT-DECISIONS §3: a partial trailing scrape hash is ignored";
-constexpr std::string_view kWhyPeers0 = "PORT-DECISIONS §2: DEB's 5:peers0: is kept when no v4 peers are returned";
+constexpr std::string_view kWhyPeers0 =
+    "PORT-DECISIONS §2: DEB's 5:peers0: is kept when no v4 peers are returned";
 constexpr std::string_view kWhyRestore =
     "PORT-DECISIONS §3: statedump restore never doubles downloaded (HEAD restored 7 as 14)";
-constexpr std::string_view kWhyVersion = "brief: the HEAD sequence ignores the version text (the port prints DEB's)";
+constexpr std::string_view kWhyVersion =
+    "brief: the HEAD sequence ignores the version text (the port prints DEB's)";
 constexpr std::string_view kWhyS24s =
     "assumed: IPv4 networks printed dotted as DEB (HEAD's '7f00::' is quirk 13); lead to confirm";
 constexpr std::string_view kWhyRandom = "spec §11.5: random peer choice when numwant < swarm size";
@@ -82,12 +88,15 @@ const auto kRules = std::to_array<CaseRule>({
     {kDeb, "91-stats-mode-conn", A::kPort, R::kSubstitute, "\n43\n", "\n44\n", kWhyCompact0Counts},
     {kDeb, "94-stats-mode-tcp4", A::kPort, R::kSubstitute, "\n43\n", "\n44\n", kWhyCompact0Counts},
     {kDeb, "95-stats-mode-torr", A::kPort, R::kAsyncHeader, "", "", kWhyAsync},
+    // 4 full scrapes: 85..88.
     {kDeb, "96-stats-mode-fscr", A::kPort, R::kBody,
-     "4000\n{+}\n{*} seconds ({*} hours)\nopentracker full scrape stats, {*} conns/s :: {*} bytes/s.", "", kWhyFscr},
+     "4000\n{+}\n{*} seconds ({*} hours)\nopentracker full scrape stats, {*} conns/s :: {*} bytes/s.", "",
+     kWhyFscr},
     {kDeb, "97-stats-mode-s24s", A::kPort, R::kAsyncHeader, "", "", kWhyAsync},
     // 7 = the 404s of cases 03 04 05 10 11 12 65; COM 0: compact=0 is no error.
     {kDeb, "98-stats-mode-herr", A::kPort, R::kBody,
-     "302 RED 2\n400 ... 4\n400 PAR 17\n400 COM 0\n403 IP  0\n404 INV 7\n500 SRV 0\n", "", kWhyHerr},
+     "302 RED 2\n400 ... 4\n400 PAR 17\n400 COM 0\n403 IP  0\n404 INV 7\n500 SRV 0\n402 NMD 0\n402 PAY 0\n",
+     "", kWhyHerr},
     {kDeb, "100-stats-mode-top10", A::kPort, R::kAsyncHeader, "", "", kWhyAsync},
     {kDeb, "100-stats-mode-top10", A::kPort, R::kBody,
      "Top 10 torrents by peers:\n\t10\t4142434445464748494A4B4C4D4E4F5051525354\n"
@@ -149,7 +158,8 @@ const auto kRules = std::to_array<CaseRule>({
     {kDebUdp, "17-announce-numwant-1", A::kBoth, R::kRandomPeers, "16-announce-peer3", "", kWhyRandom},
     // action 3, transaction id 0x1000000a, the HTTP failure text without a NUL.
     {kDebUdp, "23-announce-not-whitelisted", A::kPort, R::kUdpReply,
-     "000000031000000a52657175657374656420646f776e6c6f6164206973206e6f7420617574686f72697a656420666f7220757365"
+     "000000031000000a52657175657374656420646f776e6c6f6164206973206e6f7420617574686f72697a656420666f722075736"
+     "5"
      "2077697468207468697320747261636b65722e",
      "", kWhyUdpAuth},
     {kDebUdp, "28-scrape-partial-hash", A::kPort, R::kUdpTruncate, "20", "", kWhyUdpPartial},
@@ -161,7 +171,8 @@ const auto kRules = std::to_array<CaseRule>({
     // PAR 22: 21 + /stats?info_hash (113); 404: 03 04 05 10 11 12 65 123 124;
     // 500: 127 and 129 only (woodpeckers/fulllog close silently, busy answers).
     {kDebCross, "506-cross-stats-herr", A::kPort, R::kBody,
-     "302 RED 2\n400 ... 4\n400 PAR 22\n400 COM 0\n403 IP  0\n404 INV 9\n500 SRV 2\n", "", kWhyHerr},
+     "302 RED 2\n400 ... 4\n400 PAR 22\n400 COM 0\n403 IP  0\n404 INV 9\n500 SRV 2\n402 NMD 0\n402 PAY 0\n",
+     "", kWhyHerr},
     {kDebCross, "507-cross-stats-everything", A::kPort, R::kAsyncHeader, "", "", kWhyAsync},
     {kDebCross, "507-cross-stats-everything", A::kPort, R::kSubstitute, "<announce>44</announce>",
      "<announce>45</announce>", kWhyCompact0Counts},
@@ -203,13 +214,17 @@ const auto kRules = std::to_array<CaseRule>({
     {kHeadV4, "92-fullscrape-http10", A::kPort, R::kDebFraming, "", "", kWhyHttp10Scrape},
     {kHeadV4, "95-stats-mode-conn", A::kPort, R::kSubstitute, "\n44\n", "\n45\n", kWhyCompact0Counts},
     {kHeadV4, "98-stats-mode-tcp4", A::kPort, R::kSubstitute, "\n44\n", "\n45\n", kWhyCompact0Counts},
+    // 5 full scrapes: 02 (statefile group) and 89..92.
     {kHeadV4, "100-stats-mode-fscr", A::kPort, R::kBody,
-     "4000\n{+}\n{*} seconds ({*} hours)\nopentracker full scrape stats, {*} conns/s :: {*} bytes/s.", "", kWhyFscr},
+     "5000\n{+}\n{*} seconds ({*} hours)\nopentracker full scrape stats, {*} conns/s :: {*} bytes/s.", "",
+     kWhyFscr},
     {kHeadV4, "101-stats-mode-s24s", A::kPort, R::kBody,
-     "Networks, limit /28:\n00000020: 127.0.0.0\n\nNetworks, limit /24:\n00000020: 127.0.0.0\n\n", "", kWhyS24s},
+     "Networks, limit /28:\n00000020: 127.0.0.0\n\nNetworks, limit /24:\n00000020: 127.0.0.0\n\n", "",
+     kWhyS24s},
     // 7 = the 404s of cases 07 08 09 14 15 16 69.
     {kHeadV4, "102-stats-mode-herr", A::kPort, R::kBody,
-     "302 RED 2\n400 ... 4\n400 PAR 17\n400 COM 0\n403 IP  0\n404 INV 7\n500 SRV 0\n", "", kWhyHerr},
+     "302 RED 2\n400 ... 4\n400 PAR 17\n400 COM 0\n403 IP  0\n404 INV 7\n500 SRV 0\n402 NMD 0\n402 PAY 0\n",
+     "", kWhyHerr},
     {kHeadV4, "106-stats-mode-renew", A::kPort, R::kSubstitute, "00 20\n", "00 21\n", kWhyCompact0Counts},
     {kHeadV4, "108-stats-mode-version", A::kPort, R::kAnyVersionText, "", "", kWhyVersion},
     {kHeadV4, "109-stats-mode-everything", A::kPort, R::kAnyVersionText, "", "", kWhyVersion},
@@ -222,7 +237,8 @@ const auto kRules = std::to_array<CaseRule>({
     {kHeadV4, "110-stats-mode-woodpeckers", A::kBoth, R::kNoReplyClosed, "", "", kWhyWoodpecker},
     {kHeadV4, "111-stats-mode-fulllog", A::kBoth, R::kNoReplyClosed, "", "", kWhyWoodpecker},
     {kHeadV4, "112-stats-mode-busy", A::kPort, R::kBusyAnswered, "", "", kWhyBusy},
-    {kHeadV4, "125-stats-statedump", A::kPort, R::kSubstitute, "5555555555555555555555555555555555555555:29930384:14\n",
+    {kHeadV4, "125-stats-statedump", A::kPort, R::kSubstitute,
+     "5555555555555555555555555555555555555555:29930384:14\n",
      "5555555555555555555555555555555555555555:29930384:7\n", kWhyRestore},
     {kHeadV4, "126-stats-tpbs-noformat", A::kReference, R::kNoReplyStaysOpen, "", "", kWhySilent},
     {kHeadV4, "126-stats-tpbs-noformat", A::kPort, R::kAnswerLike, "123-stats-tpbs-ben", "", kWhyTpbsDefault},
@@ -240,7 +256,8 @@ const auto kRules = std::to_array<CaseRule>({
 
     // ======================= HEAD: http-v6 ======================================
     {kHeadV6, "802-v6-announce-numwant-0", A::kPort, R::kAppendEmptyPeers, "", "", kWhyPeers0},
-    {kHeadV6, "803-v6-announce-numwant-2", A::kBoth, R::kRandomPeers, "801-v6-announce-seeder", "", kWhyRandom},
+    {kHeadV6, "803-v6-announce-numwant-2", A::kBoth, R::kRandomPeers, "801-v6-announce-seeder", "",
+     kWhyRandom},
 
     // ======================= HEAD: udp-v4 / udp-v6 ==============================
     {kHeadUdp4, "03-connect-other-port", A::kBoth, R::kUdpSecondSocket, "", "", kWhySecond},
@@ -261,7 +278,8 @@ const auto kRules = std::to_array<CaseRule>({
     {kHeadCross, "505-cross-stats-renew", A::kPort, R::kSubstitute, "00 37\n", "00 38\n", kWhyCompact0Counts},
     // 404: 07 08 09 14 15 16 69 127 128; 500: 131 and 133 (busy is answered).
     {kHeadCross, "506-cross-stats-herr", A::kPort, R::kBody,
-     "302 RED 2\n400 ... 4\n400 PAR 22\n400 COM 0\n403 IP  0\n404 INV 9\n500 SRV 2\n", "", kWhyHerr},
+     "302 RED 2\n400 ... 4\n400 PAR 22\n400 COM 0\n403 IP  0\n404 INV 9\n500 SRV 2\n402 NMD 0\n402 PAY 0\n",
+     "", kWhyHerr},
     {kHeadCross, "507-cross-stats-everything", A::kPort, R::kAnyVersionText, "", "", kWhyVersion},
     {kHeadCross, "507-cross-stats-everything", A::kPort, R::kSubstitute, "<announce>50</announce>",
      "<announce>51</announce>", kWhyCompact0Counts},

@@ -26,7 +26,8 @@ enum class Applies : unsigned char {
 
 enum class Rule : unsigned char {
   // --- hints --------------------------------------------------------------
-  kRandomPeers,       // numwant < swarm: peers are a random subset of the swarm that golden case `arg` lists in full
+  kRandomPeers,  // numwant < swarm: peers are a random subset of the swarm that golden case `arg` lists in
+                 // full
   kNoReplyStaysOpen,  // no reply at all; the connection stays open (checked for 1 s)
   kNoReplyClosed,     // the connection is closed without a reply
   kUdpSecondSocket,   // the UDP probe sent this from its "second" socket (another source port)

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
+#include <type_traits>
 
 #include "golden_expectations.hpp"
 #include "support/net_udp_client.hpp"
@@ -19,33 +20,52 @@ using test::Printable;
 
 constexpr Millis kReplyTimeout(5000);
 constexpr Millis kCloseTimeout(3000);
-constexpr Millis kSilence(1000);         // "no reply" is checked for this long
-constexpr Millis kOpenCheckAge(200);     // keep-alive connections are re-checked this much later
-constexpr Millis kSegmentGap(150);       // between segments of a split request
+constexpr Millis kSilence(1000);      // "no reply" is checked for this long
+constexpr Millis kOpenCheckAge(200);  // keep-alive connections are re-checked this much later
+constexpr Millis kSegmentGap(150);    // between segments of a split request
 constexpr Millis kUdpReplyTimeout(2000);
 constexpr Millis kUdpSilence(300);
 
 const char* RuleName(Rule r) {
   switch (r) {
-    case Rule::kRandomPeers: return "random-peers";
-    case Rule::kNoReplyStaysOpen: return "no-reply-stays-open";
-    case Rule::kNoReplyClosed: return "no-reply-closed";
-    case Rule::kUdpSecondSocket: return "udp-second-socket";
-    case Rule::kAsyncHeader: return "async-header";
-    case Rule::kHeadFraming: return "head-framing";
-    case Rule::kDebFraming: return "deb-framing";
-    case Rule::kNoGzip: return "no-gzip";
-    case Rule::kBody: return "body";
-    case Rule::kSubstitute: return "substitute";
-    case Rule::kAnswerLike: return "answer-like";
-    case Rule::kStatusLike: return "status-like";
-    case Rule::kDictPeers: return "dict-peers";
-    case Rule::kAppendEmptyPeers: return "append-empty-peers";
-    case Rule::kAnyVersionText: return "any-version-text";
-    case Rule::kBusyAnswered: return "busy-answered";
-    case Rule::kPipelinedSecond: return "pipelined-second";
-    case Rule::kUdpReply: return "udp-reply";
-    case Rule::kUdpTruncate: return "udp-truncate";
+    case Rule::kRandomPeers:
+      return "random-peers";
+    case Rule::kNoReplyStaysOpen:
+      return "no-reply-stays-open";
+    case Rule::kNoReplyClosed:
+      return "no-reply-closed";
+    case Rule::kUdpSecondSocket:
+      return "udp-second-socket";
+    case Rule::kAsyncHeader:
+      return "async-header";
+    case Rule::kHeadFraming:
+      return "head-framing";
+    case Rule::kDebFraming:
+      return "deb-framing";
+    case Rule::kNoGzip:
+      return "no-gzip";
+    case Rule::kBody:
+      return "body";
+    case Rule::kSubstitute:
+      return "substitute";
+    case Rule::kAnswerLike:
+      return "answer-like";
+    case Rule::kStatusLike:
+      return "status-like";
+    case Rule::kDictPeers:
+      return "dict-peers";
+    case Rule::kAppendEmptyPeers:
+      return "append-empty-peers";
+    case Rule::kAnyVersionText:
+      return "any-version-text";
+    case Rule::kBusyAnswered:
+      return "busy-answered";
+    case Rule::kPipelinedSecond:
+      return "pipelined-second";
+    case Rule::kUdpReply:
+      return "udp-reply";
+    case Rule::kUdpTruncate:
+      return "udp-truncate";
   }
   return "?";
 }
@@ -93,7 +113,8 @@ std::string StatsMode(const std::string& target) {
   std::string_view query = t.substr(q + 1);
   for (std::size_t pos = 0; pos <= query.size();) {
     std::size_t amp = query.find('&', pos);
-    std::string_view kv = query.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
+    std::string_view kv =
+        query.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
     if (kv.substr(0, 5) == "mode=") mode = std::string(kv.substr(5));
     if (amp == std::string_view::npos) break;
     pos = amp + 1;
@@ -105,7 +126,8 @@ std::string StatsMode(const std::string& target) {
 std::vector<std::string> SegmentsFor(const GoldenHttpCase& c) {
   const std::string& r = c.request;
   auto ends_with = [&](std::string_view suffix) {
-    return c.stem.size() >= suffix.size() && c.stem.compare(c.stem.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return c.stem.size() >= suffix.size() &&
+           c.stem.compare(c.stem.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   std::vector<std::size_t> cuts;
   if (ends_with("-split-request")) {
@@ -138,10 +160,12 @@ std::string Unhex(std::string_view hex) {
 // BEP 3 dictionary peers for the compact list of `content` (an announce body).
 ::testing::AssertionResult DictPeersContent(std::string_view content, std::string& out) {
   AnnounceReply ref = DecodeAnnounce(content);
-  if (!ref.error.empty() || !ref.has_peers) return ::testing::AssertionFailure() << "reference reply: " << ref.error;
+  if (!ref.error.empty() || !ref.has_peers)
+    return ::testing::AssertionFailure() << "reference reply: " << ref.error;
   std::size_t key = content.find("5:peers");
   std::size_t colon = content.find(':', key + 7);
-  std::size_t len = static_cast<std::size_t>(std::atol(std::string(content.substr(key + 7, colon - key - 7)).c_str()));
+  std::size_t len =
+      static_cast<std::size_t>(std::atol(std::string(content.substr(key + 7, colon - key - 7)).c_str()));
   std::string list = "l";
   for (const Peer& p : ref.peers) {
     std::string ip = p.ToString();
@@ -155,7 +179,9 @@ std::string Unhex(std::string_view hex) {
 
 }  // namespace
 
-std::string GoldenPath(std::string_view rel) { return std::string(OT_TEST_DATA_DIR) + "/golden/" + std::string(rel); }
+std::string GoldenPath(std::string_view rel) {
+  return std::string(OT_TEST_DATA_DIR) + "/golden/" + std::string(rel);
+}
 
 namespace {
 
@@ -189,16 +215,19 @@ std::vector<Case> LoadCases(std::string_view rel) {
 std::vector<GoldenHttpCase> LoadHttpCases(std::string_view rel) { return LoadCases<GoldenHttpCase>(rel); }
 std::vector<GoldenUdpCase> LoadUdpCases(std::string_view rel) { return LoadCases<GoldenUdpCase>(rel); }
 
-::testing::AssertionResult BuildHttpExpectation(std::string_view dir, const std::vector<GoldenHttpCase>& cases,
-                                                std::size_t index, bool port_mode, HttpExpectation& e) {
+::testing::AssertionResult BuildHttpExpectation(std::string_view dir,
+                                                const std::vector<GoldenHttpCase>& cases, std::size_t index,
+                                                bool port_mode, HttpExpectation& e) {
   const GoldenHttpCase& gc = cases[index];
   auto rules = RulesFor(dir, gc.stem, port_mode);
   auto has = [&](Rule r) { return Has(rules, r); };
   e = HttpExpectation{};
   e.segments = SegmentsFor(gc);
-  for (const CaseRule* r : rules) e.notes.push_back(std::string(RuleName(r->rule)) + ": " + std::string(r->why));
+  for (const CaseRule* r : rules)
+    e.notes.push_back(std::string(RuleName(r->rule)) + ": " + std::string(r->why));
   auto table_error = [&](const std::string& what) {
-    return ::testing::AssertionFailure() << "expectation table vs golden " << dir << "/" << gc.stem << ": " << what;
+    return ::testing::AssertionFailure()
+           << "expectation table vs golden " << dir << "/" << gc.stem << ": " << what;
   };
 
   if (has(Rule::kNoReplyClosed)) {
@@ -212,13 +241,15 @@ std::vector<GoldenUdpCase> LoadUdpCases(std::string_view rel) { return LoadCases
     golden = other->response;
   }
   if (golden.empty()) {
-    if (!has(Rule::kNoReplyStaysOpen)) return table_error("the golden has no reply but no rule says what to expect");
+    if (!has(Rule::kNoReplyStaysOpen))
+      return table_error("the golden has no reply but no rule says what to expect");
     e.kind = HttpExpectation::Kind::kNoReplyStaysOpen;
     e.server_closes = false;
     return ::testing::AssertionSuccess();
   }
   test::ParseResult parsed = test::ParseHttpResponse(golden, true);
-  if (parsed.status != test::ParseStatus::kComplete) return table_error("golden reply does not parse: " + parsed.error);
+  if (parsed.status != test::ParseStatus::kComplete)
+    return table_error("golden reply does not parse: " + parsed.error);
   const test::HttpResponse& g = parsed.response;
   e.status_line = g.status_line;
   for (const auto& [k, v] : g.headers) e.headers.push_back(k + ": " + (k == "Content-Length" ? "*" : v));
@@ -265,7 +296,8 @@ std::vector<GoldenUdpCase> LoadUdpCases(std::string_view rel) { return LoadCases
     if (!ok) return table_error(ok.message());
     e.status_line = rp.response.status_line;
     e.headers.clear();
-    for (const auto& [k, v] : rp.response.headers) e.headers.push_back(k + ": " + (k == "Content-Length" ? "*" : v));
+    for (const auto& [k, v] : rp.response.headers)
+      e.headers.push_back(k + ": " + (k == "Content-Length" ? "*" : v));
   }
   if (has(Rule::kAppendEmptyPeers)) {
     if (content.empty() || content.back() != 'e' || content.find("5:peers") != std::string::npos)
@@ -275,7 +307,8 @@ std::vector<GoldenUdpCase> LoadUdpCases(std::string_view rel) { return LoadCases
   for (const CaseRule* r : rules) {
     if (r->rule != Rule::kSubstitute) continue;
     std::size_t n = ReplaceAll(content, r->arg, r->arg2);
-    if (n == 0 && r->stem != "*") return table_error("substitution source \"" + Printable(r->arg) + "\" not found");
+    if (n == 0 && r->stem != "*")
+      return table_error("substitution source \"" + Printable(r->arg) + "\" not found");
   }
 
   // Template.
@@ -351,12 +384,13 @@ std::vector<GoldenUdpCase> LoadUdpCases(std::string_view rel) { return LoadCases
 ::testing::AssertionResult CheckHttpResponse(const HttpExpectation& e, const test::HttpResponse& a,
                                              int readiness_connects) {
   if (a.status_line != e.status_line)
-    return ::testing::AssertionFailure() << "status line \"" << a.status_line << "\", expected \"" << e.status_line
-                                         << "\"";
+    return ::testing::AssertionFailure()
+           << "status line \"" << a.status_line << "\", expected \"" << e.status_line << "\"";
   std::vector<std::string> got = a.HeaderLines();
   bool headers_ok = got.size() == e.headers.size();
   for (std::size_t i = 0; headers_ok && i < got.size(); ++i) {
-    headers_ok = e.headers[i] == "Content-Length: *" ? got[i].rfind("Content-Length: ", 0) == 0 : got[i] == e.headers[i];
+    headers_ok = e.headers[i] == "Content-Length: *" ? got[i].rfind("Content-Length: ", 0) == 0
+                                                     : got[i] == e.headers[i];
   }
   if (!headers_ok) {
     auto join = [](const std::vector<std::string>& v) {
@@ -364,11 +398,12 @@ std::vector<GoldenUdpCase> LoadUdpCases(std::string_view rel) { return LoadCases
       for (const auto& h : v) s += "\n    " + h;
       return s;
     };
-    return ::testing::AssertionFailure() << "headers differ; got:" << join(got) << "\n  expected:" << join(e.headers);
+    return ::testing::AssertionFailure()
+           << "headers differ; got:" << join(got) << "\n  expected:" << join(e.headers);
   }
   if (e.gzip && !e.gzip_header.empty() && a.payload.substr(0, 10) != e.gzip_header)
-    return ::testing::AssertionFailure() << "gzip header " << Printable(a.payload.substr(0, 10)) << ", expected "
-                                         << Printable(e.gzip_header);
+    return ::testing::AssertionFailure() << "gzip header " << Printable(a.payload.substr(0, 10))
+                                         << ", expected " << Printable(e.gzip_header);
   std::string content = e.fold_renew ? FoldRenewMinuteBoundary(a.content) : a.content;
   if (e.body_nonempty_only) {
     if (content.empty()) return ::testing::AssertionFailure() << "empty body";
@@ -389,7 +424,8 @@ std::vector<GoldenUdpCase> LoadUdpCases(std::string_view rel) { return LoadCases
   const GoldenUdpCase& gc = cases[index];
   auto rules = RulesFor(dir, gc.stem, port_mode);
   e = UdpExpectation{};
-  for (const CaseRule* r : rules) e.notes.push_back(std::string(RuleName(r->rule)) + ": " + std::string(r->why));
+  for (const CaseRule* r : rules)
+    e.notes.push_back(std::string(RuleName(r->rule)) + ": " + std::string(r->why));
   e.second_socket = Has(rules, Rule::kUdpSecondSocket) != nullptr;
   if (const CaseRule* r = Has(rules, Rule::kUdpReply)) {
     e.reply = true;
@@ -411,7 +447,8 @@ std::vector<GoldenUdpCase> LoadUdpCases(std::string_view rel) { return LoadCases
     const GoldenUdpCase* ref = FindCase(cases, r->arg);
     if (!ref || !ref->response) return ::testing::AssertionFailure() << "no golden swarm case " << r->arg;
     UdpAnnounceReply swarm = DecodeUdpAnnounce(*ref->response, family);
-    if (!swarm.ok) return ::testing::AssertionFailure() << "swarm case " << r->arg << " is not an announce reply";
+    if (!swarm.ok)
+      return ::testing::AssertionFailure() << "swarm case " << r->arg << " is not an announce reply";
     e.random_peers = true;
     e.swarm.insert(swarm.peers.begin(), swarm.peers.end());
   }
@@ -420,8 +457,8 @@ std::vector<GoldenUdpCase> LoadUdpCases(std::string_view rel) { return LoadCases
 
 ::testing::AssertionResult CheckUdpReply(const UdpExpectation& e, std::string_view a, test::Family family) {
   auto differ = [&](const std::string& what) {
-    return ::testing::AssertionFailure() << what << "\n  got:      " << Printable(a) << "\n  expected: "
-                                         << Printable(e.bytes);
+    return ::testing::AssertionFailure()
+           << what << "\n  got:      " << Printable(a) << "\n  expected: " << Printable(e.bytes);
   };
   if (e.is_connect) {
     if (a.size() != 16 || a.substr(0, 8) != std::string_view(e.bytes).substr(0, 8))
@@ -436,7 +473,8 @@ std::vector<GoldenUdpCase> LoadUdpCases(std::string_view rel) { return LoadCases
   std::string_view want(e.bytes);
   if (a.substr(0, 8) != want.substr(0, 8)) return differ("action/transaction id differ");
   std::uint32_t interval = test::GetU32(a, 8);
-  if (interval < 1620 || interval > 1979) return differ("interval " + std::to_string(interval) + " not in 1620..1979");
+  if (interval < 1620 || interval > 1979)
+    return differ("interval " + std::to_string(interval) + " not in 1620..1979");
   if (a.substr(12, 8) != want.substr(12, 8)) return differ("leechers/seeders differ");
   if (!e.random_peers) {
     if (a.substr(20) != want.substr(20)) return differ("peers differ");
@@ -466,7 +504,8 @@ void HttpReplayer::ReplayAll(std::string_view dir) {
   for (std::size_t i = 0; i < cases.size(); ++i) ReplayCase(dir, cases, i);
 }
 
-bool HttpReplayer::ReplayCase(std::string_view dir, const std::vector<GoldenHttpCase>& cases, std::size_t index) {
+bool HttpReplayer::ReplayCase(std::string_view dir, const std::vector<GoldenHttpCase>& cases,
+                              std::size_t index) {
   const GoldenHttpCase& gc = cases[index];
   std::string label = std::string(dir) + "/" + gc.stem;
   HttpExpectation e;
@@ -520,8 +559,8 @@ bool HttpReplayer::ReplayCase(std::string_view dir, const std::vector<GoldenHttp
       return false;
     }
     if (auto m = CheckHttpResponse(*step, r.response, readiness_connects_); !m) {
-      ADD_FAILURE() << (n ? "pipelined reply: " : "") << m.message() << "\n  raw reply: "
-                    << Printable(r.response.raw, 800) << context();
+      ADD_FAILURE() << (n ? "pipelined reply: " : "") << m.message()
+                    << "\n  raw reply: " << Printable(r.response.raw, 800) << context();
       ok = false;
     }
     if (!step->pipelined_next) break;
@@ -558,9 +597,9 @@ void HttpReplayer::CheckPending(bool all) {
     }
     test::CloseOutcome o = p.conn->CheckNow();
     if (o != test::CloseOutcome::kStillOpen) {
-      ADD_FAILURE() << "case " << p.label << ": the connection should stay open after a keep-alive reply, but "
-                    << test::ToString(o) << " within " << kOpenCheckAge.count() << " ms "
-                    << Printable(p.conn->extra());
+      ADD_FAILURE() << "case " << p.label
+                    << ": the connection should stay open after a keep-alive reply, but " << test::ToString(o)
+                    << " within " << kOpenCheckAge.count() << " ms " << Printable(p.conn->extra());
     }
     pending_.pop_front();
   }
@@ -609,7 +648,8 @@ void ReplayUdp(std::string_view dir, test::Family family, std::uint16_t port, bo
       if (use) packet.replace(0, 8, *use);
     }
     std::string context = "\n  case " + std::string(dir) + "/" + gc.stem + " (" +
-                          (e.second_socket ? "second" : "main") + " socket)\n  sent: " + Printable(packet, 300);
+                          (e.second_socket ? "second" : "main") +
+                          " socket)\n  sent: " + Printable(packet, 300);
     for (const auto& n : e.notes) context += "\n  rule " + n;
     if (!sock.Send(packet, port)) {
       ADD_FAILURE() << "sendto failed" << context;

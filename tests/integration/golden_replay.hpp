@@ -9,6 +9,8 @@
 // returned for the golden one.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -18,8 +20,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "golden_template.hpp"
 #include "support/net_http_client.hpp"
@@ -67,8 +67,9 @@ struct HttpExpectation {
 
 // Builds the expectation for cases[index] of golden dir `dir`. A failure means
 // the expectation table does not fit the golden data.
-::testing::AssertionResult BuildHttpExpectation(std::string_view dir, const std::vector<GoldenHttpCase>& cases,
-                                                std::size_t index, bool port_mode, HttpExpectation& out);
+::testing::AssertionResult BuildHttpExpectation(std::string_view dir,
+                                                const std::vector<GoldenHttpCase>& cases, std::size_t index,
+                                                bool port_mode, HttpExpectation& out);
 
 // Compares one parsed reply (status, headers, content) with an expectation.
 ::testing::AssertionResult CheckHttpResponse(const HttpExpectation& e, const test::HttpResponse& actual,
@@ -88,7 +89,8 @@ struct UdpExpectation {
 ::testing::AssertionResult BuildUdpExpectation(std::string_view dir, const std::vector<GoldenUdpCase>& cases,
                                                std::size_t index, bool port_mode, test::Family family,
                                                UdpExpectation& out);
-::testing::AssertionResult CheckUdpReply(const UdpExpectation& e, std::string_view actual, test::Family family);
+::testing::AssertionResult CheckUdpReply(const UdpExpectation& e, std::string_view actual,
+                                         test::Family family);
 
 // Runs HTTP golden cases against host:port.
 class HttpReplayer {

@@ -4,15 +4,16 @@
 // golden_expectations.cpp. With OT_GOLDEN_REFERENCE=1 the binary is Debian's
 // opentracker and the expectation is upstream's bytes (that validates the
 // harness itself); the self-check tests need no tracker at all.
+#include "golden_replay.hpp"
+
+#include <gtest/gtest.h>
+
 #include <csignal>
 #include <ctime>
 #include <sstream>
 #include <thread>
 
-#include <gtest/gtest.h>
-
 #include "golden_expectations.hpp"
-#include "golden_replay.hpp"
 #include "golden_template.hpp"
 #include "support/net_http_message.hpp"
 #include "support/process_subprocess.hpp"
@@ -33,9 +34,12 @@ const char* const kHttpDirs[] = {
     "upstream-head-localbuild/http-v6",
     "upstream-head-localbuild/http-v4-cross",
 };
-const char* const kUdpDirs[] = {"udp-B", "upstream-head-localbuild/udp-v4", "upstream-head-localbuild/udp-v6"};
+const char* const kUdpDirs[] = {"udp-B", "upstream-head-localbuild/udp-v4",
+                                "upstream-head-localbuild/udp-v6"};
 
-Family UdpFamilyOf(std::string_view dir) { return dir.find("v6") != std::string_view::npos ? Family::kV6 : Family::kV4; }
+Family UdpFamilyOf(std::string_view dir) {
+  return dir.find("v6") != std::string_view::npos ? Family::kV6 : Family::kV4;
+}
 
 // --- the harness checks itself against the golden data (no tracker) ---------
 
@@ -56,7 +60,8 @@ TEST(GoldenSelfCheck, EveryGoldenReplyMatchesItsOwnReferenceExpectation) {
       EXPECT_TRUE(e.server_closes) << "upstream closes every connection";
       test::ParseResult p = test::ParseHttpResponse(cases[i].response, true);
       ASSERT_EQ(p.status, test::ParseStatus::kComplete) << dir << "/" << cases[i].stem << ": " << p.error;
-      EXPECT_EQ(p.consumed, cases[i].response.size()) << dir << "/" << cases[i].stem << ": one response per case";
+      EXPECT_EQ(p.consumed, cases[i].response.size())
+          << dir << "/" << cases[i].stem << ": one response per case";
       EXPECT_TRUE(CheckHttpResponse(e, p.response, 0)) << dir << "/" << cases[i].stem;
       ++checked;
     }
@@ -148,25 +153,38 @@ TEST(GoldenSelfCheck, PortConnectionRuleAddsConnectionCloseExactlyWhenClosing) {
 // Masks must not hide real differences.
 TEST(GoldenSelfCheck, MasksRejectWhatTheyMustNot) {
   MatchContext ctx;
-  const std::string announce = MaskAnnounceIntervals(
-      EscapeTemplate("d8:completei0e10:downloadedi0e10:incompletei1e8:intervali1962e12:min intervali981e5:peers0:e"));
-  EXPECT_TRUE(MatchTemplate(announce, "d8:completei0e10:downloadedi0e10:incompletei1e8:intervali1620e12:min intervali810e5:peers0:e", ctx));
-  EXPECT_FALSE(MatchTemplate(announce, "d8:completei0e10:downloadedi0e10:incompletei1e8:intervali1619e12:min intervali809e5:peers0:e", ctx))
+  const std::string announce = MaskAnnounceIntervals(EscapeTemplate(
+      "d8:completei0e10:downloadedi0e10:incompletei1e8:intervali1962e12:min intervali981e5:peers0:e"));
+  EXPECT_TRUE(MatchTemplate(
+      announce,
+      "d8:completei0e10:downloadedi0e10:incompletei1e8:intervali1620e12:min intervali810e5:peers0:e", ctx));
+  EXPECT_FALSE(MatchTemplate(
+      announce,
+      "d8:completei0e10:downloadedi0e10:incompletei1e8:intervali1619e12:min intervali809e5:peers0:e", ctx))
       << "interval below 1620";
-  EXPECT_FALSE(MatchTemplate(announce, "d8:completei0e10:downloadedi0e10:incompletei1e8:intervali1980e12:min intervali990e5:peers0:e", ctx))
+  EXPECT_FALSE(MatchTemplate(
+      announce,
+      "d8:completei0e10:downloadedi0e10:incompletei1e8:intervali1980e12:min intervali990e5:peers0:e", ctx))
       << "interval above 1979";
-  EXPECT_FALSE(MatchTemplate(announce, "d8:completei0e10:downloadedi0e10:incompletei1e8:intervali1700e12:min intervali851e5:peers0:e", ctx))
+  EXPECT_FALSE(MatchTemplate(
+      announce,
+      "d8:completei0e10:downloadedi0e10:incompletei1e8:intervali1700e12:min intervali851e5:peers0:e", ctx))
       << "min interval is not interval/2";
-  EXPECT_FALSE(MatchTemplate(announce, "d8:completei1e10:downloadedi0e10:incompletei1e8:intervali1700e12:min intervali850e5:peers0:e", ctx))
+  EXPECT_FALSE(MatchTemplate(
+      announce,
+      "d8:completei1e10:downloadedi0e10:incompletei1e8:intervali1700e12:min intervali850e5:peers0:e", ctx))
       << "a count differs";
-  EXPECT_FALSE(MatchTemplate(announce, "d8:completei0e10:downloadedi0e10:incompletei1e8:intervali1700e12:min intervali850e5:peers0:ee", ctx))
+  EXPECT_FALSE(MatchTemplate(
+      announce,
+      "d8:completei0e10:downloadedi0e10:incompletei1e8:intervali1700e12:min intervali850e5:peers0:ee", ctx))
       << "trailing byte";
 
   ctx.swarm4 = {MakePeer(Family::kV4, 6881), MakePeer(Family::kV4, 6882)};
   const std::string p1 = MakePeer(Family::kV4, 6881).ip + "\x1a\xe1";
   const std::string p3 = MakePeer(Family::kV4, 6883).ip + "\x1a\xe3";
   const std::string random = "5:peers12:{P4:2}e";
-  EXPECT_TRUE(MatchTemplate(random, "5:peers12:" + p1 + MakePeer(Family::kV4, 6882).ip + "\x1a\xe2" + "e", ctx));
+  EXPECT_TRUE(
+      MatchTemplate(random, "5:peers12:" + p1 + MakePeer(Family::kV4, 6882).ip + "\x1a\xe2" + "e", ctx));
   EXPECT_FALSE(MatchTemplate(random, "5:peers12:" + p1 + p1 + "e", ctx)) << "the same peer twice";
   EXPECT_FALSE(MatchTemplate(random, "5:peers12:" + p1 + p3 + "e", ctx)) << "a peer outside the swarm";
 
@@ -176,8 +194,10 @@ TEST(GoldenSelfCheck, MasksRejectWhatTheyMustNot) {
   EXPECT_TRUE(MatchTemplate("x{{y{~}z", "x{yanything z", ctx));
   EXPECT_FALSE(MatchTemplate("{+}", "0", ctx));
 
-  const std::string mrtg = MaskMrtg("91\n43\n2 seconds (0 hours)\nopentracker udp4 stats, 45 conns/s :: 21 success/s.", true);
-  EXPECT_EQ(mrtg, "{A+91}\n43\n{*} seconds ({*} hours)\nopentracker udp4 stats, {*} conns/s :: {*} success/s.");
+  const std::string mrtg =
+      MaskMrtg("91\n43\n2 seconds (0 hours)\nopentracker udp4 stats, 45 conns/s :: 21 success/s.", true);
+  EXPECT_EQ(mrtg,
+            "{A+91}\n43\n{*} seconds ({*} hours)\nopentracker udp4 stats, {*} conns/s :: {*} success/s.");
   EXPECT_EQ(MaskStatedump("0102030405060708090A0B0C0D0E0F1011121314:29930382:1\n"),
             "0102030405060708090A0B0C0D0E0F1011121314:{*}:1\n");
   EXPECT_EQ(FoldRenewMinuteBoundary("00 18\n01 2\n02 0\n"), "00 20\n01 0\n02 0\n");
@@ -197,7 +217,8 @@ std::string GoldenFile(const std::string& name) { return test::ReadFileOrEmpty(G
   for (int attempt = 0; attempt < 1000 && std::chrono::steady_clock::now() < deadline; ++attempt) {
     test::ReadResult r = http.Fetch(request);
     if (r.outcome == test::ReadOutcome::kResponse) {
-      if (r.response.content.find("not authorized") == std::string::npos) return ::testing::AssertionSuccess();
+      if (r.response.content.find("not authorized") == std::string::npos)
+        return ::testing::AssertionSuccess();
       last = r.response.content;
     } else {
       last = test::ToString(r.outcome);
@@ -285,7 +306,8 @@ std::string ShiftedHeadStateFile() {
 // http-v6 800; udp-v6 case 14 sees udp-v4's three HASH_C peers; cross 500
 // lists udp-v6's peers; cross 503's 147 TCP accepts = 137 + 6 + 4.
 TEST(GoldenReplay, HeadSequenceDualStack) {
-  if (ReferenceMode() == Reference::kDeb) GTEST_SKIP() << "the Debian reference is an IPv4-only whitelist build";
+  if (ReferenceMode() == Reference::kDeb)
+    GTEST_SKIP() << "the Debian reference is an IPv4-only whitelist build";
   if (!test::Ipv6LoopbackAvailable()) GTEST_SKIP() << "::1 is not available on this machine";
   const bool port = IsPort();
   TrackerOptions o;
@@ -293,7 +315,6 @@ TEST(GoldenReplay, HeadSequenceDualStack) {
   o.config_lines.push_back("tracker.redirect_url https://tracker.example.invalid/");
   o.files["state.txt"] = ShiftedHeadStateFile();
   o.extra_args = {"-l", "{DIR}/state.txt"};
-  o.port_free_on_v6 = true;
   TrackerProcess tracker(o);
   ASSERT_TRUE(tracker.Start());
   {

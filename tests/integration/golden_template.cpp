@@ -10,7 +10,17 @@ namespace ot::integration {
 namespace {
 
 struct Token {
-  enum class Kind { kLiteral, kAnyInt, kPosInt, kAccepts, kAnyText, kInterval, kMinInterval, kPeers4, kPeers6 };
+  enum class Kind {
+    kLiteral,
+    kAnyInt,
+    kPosInt,
+    kAccepts,
+    kAnyText,
+    kInterval,
+    kMinInterval,
+    kPeers4,
+    kPeers6
+  };
   Kind kind = Kind::kLiteral;
   std::string literal;
   long n = 0;
@@ -42,11 +52,16 @@ bool Tokenize(std::string_view t, std::vector<Token>& out, std::string& error) {
     }
     std::string_view name = t.substr(i + 1, close - i - 1);
     Token tok;
-    if (name == "*") tok.kind = Token::Kind::kAnyInt;
-    else if (name == "+") tok.kind = Token::Kind::kPosInt;
-    else if (name == "~") tok.kind = Token::Kind::kAnyText;
-    else if (name == "IV") tok.kind = Token::Kind::kInterval;
-    else if (name == "MIV") tok.kind = Token::Kind::kMinInterval;
+    if (name == "*")
+      tok.kind = Token::Kind::kAnyInt;
+    else if (name == "+")
+      tok.kind = Token::Kind::kPosInt;
+    else if (name == "~")
+      tok.kind = Token::Kind::kAnyText;
+    else if (name == "IV")
+      tok.kind = Token::Kind::kInterval;
+    else if (name == "MIV")
+      tok.kind = Token::Kind::kMinInterval;
     else if (name.substr(0, 2) == "A+") {
       tok.kind = Token::Kind::kAccepts;
       tok.n = std::atol(std::string(name.substr(2)).c_str());
@@ -93,7 +108,8 @@ std::string EscapeTemplate(std::string_view raw) {
   return out;
 }
 
-::testing::AssertionResult MatchTemplate(std::string_view tmpl, std::string_view actual, const MatchContext& ctx) {
+::testing::AssertionResult MatchTemplate(std::string_view tmpl, std::string_view actual,
+                                         const MatchContext& ctx) {
   std::vector<Token> tokens;
   std::string error;
   if (!Tokenize(tmpl, tokens, error)) return ::testing::AssertionFailure() << "bad template: " << error;
@@ -101,9 +117,10 @@ std::string EscapeTemplate(std::string_view raw) {
   std::uint64_t last_interval = 0;
   bool have_interval = false;
   auto fail = [&](const std::string& what) {
-    return ::testing::AssertionFailure() << what << " at byte " << pos << "\n  actual near there: "
-                                         << Around(actual, pos) << "\n  template: " << test::Printable(tmpl, 1500)
-                                         << "\n  actual:   " << test::Printable(actual, 1500);
+    return ::testing::AssertionFailure()
+           << what << " at byte " << pos << "\n  actual near there: " << Around(actual, pos)
+           << "\n  template: " << test::Printable(tmpl, 1500)
+           << "\n  actual:   " << test::Printable(actual, 1500);
   };
   for (std::size_t ti = 0; ti < tokens.size(); ++ti) {
     const Token& tok = tokens[ti];
@@ -132,8 +149,8 @@ std::string EscapeTemplate(std::string_view raw) {
         std::uint64_t want = static_cast<std::uint64_t>(tok.n + ctx.readiness_connects);
         if (v != want) {
           pos = start;
-          return fail("connection count " + std::to_string(v) + " != " + std::to_string(tok.n) + " (golden) + " +
-                      std::to_string(ctx.readiness_connects) + " (readiness probes)");
+          return fail("connection count " + std::to_string(v) + " != " + std::to_string(tok.n) +
+                      " (golden) + " + std::to_string(ctx.readiness_connects) + " (readiness probes)");
         }
         break;
       }
@@ -302,7 +319,8 @@ std::string RandomPeersTemplate(std::string_view raw) {
     std::size_t len_start = key + (v6 ? 8 : 7);
     std::size_t colon = raw.find(':', len_start);
     if (colon == std::string_view::npos) break;
-    std::size_t len = static_cast<std::size_t>(std::atol(std::string(raw.substr(len_start, colon - len_start)).c_str()));
+    std::size_t len =
+        static_cast<std::size_t>(std::atol(std::string(raw.substr(len_start, colon - len_start)).c_str()));
     out += EscapeTemplate(raw.substr(pos, colon + 1 - pos));
     out += std::string(v6 ? "{P6:" : "{P4:") + std::to_string(len / (v6 ? 18 : 6)) + "}";
     pos = colon + 1 + len;

@@ -14,11 +14,11 @@
 // templates; Match() checks a reply against one.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <set>
 #include <string>
 #include <string_view>
-
-#include <gtest/gtest.h>
 
 #include "tracker_requests.hpp"
 
@@ -33,7 +33,8 @@ struct MatchContext {
 std::string EscapeTemplate(std::string_view raw);
 
 // Checks `actual` against `tmpl`; the failure message shows where they part.
-::testing::AssertionResult MatchTemplate(std::string_view tmpl, std::string_view actual, const MatchContext& ctx);
+::testing::AssertionResult MatchTemplate(std::string_view tmpl, std::string_view actual,
+                                         const MatchContext& ctx);
 
 // --- builders over escaped template text ---------------------------------
 // "8:intervali<n>e" -> "8:intervali{IV}e", "12:min intervali<n>e" -> "{MIV}".

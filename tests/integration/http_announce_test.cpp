@@ -1,9 +1,9 @@
 // HTTP announce against the real daemon: compact peer lists and their order,
 // counts, stopped, completed, numwant rules, the whitelist, and (port) the
 // dual-stack split between "peers" and "peers6" and compact=0.
-#include <set>
-
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "tracker_process.hpp"
 #include "tracker_requests.hpp"
@@ -26,7 +26,8 @@ AnnounceReply Announce(const TrackerProcess& t, const AnnounceParams& p, Family 
   return r;
 }
 
-AnnounceParams PeerAt(const std::string& hash, int port, const std::string& left, const std::string& extra = "") {
+AnnounceParams PeerAt(const std::string& hash, int port, const std::string& left,
+                      const std::string& extra = "") {
   AnnounceParams p;
   p.info_hash = hash;
   p.peer_id = "-OT0000-00000000" + std::to_string(1000 + port % 9000).substr(0, 4);
@@ -91,7 +92,8 @@ TEST_F(HttpAnnounceTest, StoppedRemovesThePeerAndAnswersWithoutDownloaded) {
   ASSERT_EQ(ex.read.outcome, test::ReadOutcome::kResponse);
   AnnounceReply stopped = DecodeAnnounce(ex.read.response.content);
   ASSERT_TRUE(stopped.root);
-  EXPECT_EQ(stopped.root->Keys(), (std::vector<std::string>{"complete", "incomplete", "interval", "min interval", "peers"}));
+  EXPECT_EQ(stopped.root->Keys(),
+            (std::vector<std::string>{"complete", "incomplete", "interval", "min interval", "peers"}));
   EXPECT_EQ(stopped.complete, 0);
   EXPECT_EQ(stopped.incomplete, 1);
   EXPECT_TRUE(stopped.peers.empty());
@@ -119,9 +121,11 @@ TEST_F(HttpAnnounceTest, CompletedCountsOncePerPeerLifetime) {
   const std::string h = TestHash(4);
   StartTracker({h});
   Announce(*tracker_, PeerAt(h, 7201, "50"));
-  EXPECT_EQ(Announce(*tracker_, PeerAt(h, 7201, "10", "&event=completed")).downloaded, 0) << "completed with left>0";
+  EXPECT_EQ(Announce(*tracker_, PeerAt(h, 7201, "10", "&event=completed")).downloaded, 0)
+      << "completed with left>0";
   EXPECT_EQ(Announce(*tracker_, PeerAt(h, 7201, "0", "&event=completed")).downloaded, 1);
-  EXPECT_EQ(Announce(*tracker_, PeerAt(h, 7201, "0", "&event=completed")).downloaded, 1) << "the same peer again";
+  EXPECT_EQ(Announce(*tracker_, PeerAt(h, 7201, "0", "&event=completed")).downloaded, 1)
+      << "the same peer again";
   EXPECT_EQ(Announce(*tracker_, PeerAt(h, 7202, "0", "&event=completed")).downloaded, 2) << "another peer";
   Announce(*tracker_, PeerAt(h, 7201, "0", "&event=stopped"));
   AnnounceReply back = Announce(*tracker_, PeerAt(h, 7201, "0", "&event=completed"));
@@ -148,7 +152,8 @@ TEST_F(HttpAnnounceTest, NumwantZeroSomeNegativeJunkAndDefault) {
   EXPECT_NE(two.peers[0], two.peers[1]);
   for (const auto& p : two.peers) EXPECT_TRUE(swarm.count(p)) << p.ToString();
 
-  EXPECT_EQ(Announce(*tracker_, PeerAt(h, 7301, "10", "&numwant=-5")).peers.size(), 5u) << "negative means 50";
+  EXPECT_EQ(Announce(*tracker_, PeerAt(h, 7301, "10", "&numwant=-5")).peers.size(), 5u)
+      << "negative means 50";
   EXPECT_EQ(Announce(*tracker_, PeerAt(h, 7301, "10")).peers.size(), 5u) << "default 50";
 
   for (const char* bad : {"&numwant=abc", "&numwant="}) {
@@ -182,7 +187,8 @@ TEST_F(HttpAnnounceTest, FailureReasonsForNonWhitelistedAndMissingHash) {
   test::Exchange missing = Request(*tracker_, GetRequest("/announce?port=6881&left=0"));
   ASSERT_EQ(missing.read.outcome, test::ReadOutcome::kResponse);
   EXPECT_EQ(missing.read.response.content,
-            "d14:failure reason80:Your client forgot to send your torrent's info_hash. Please upgrade your client.e");
+            "d14:failure reason80:Your client forgot to send your torrent's info_hash. Please upgrade your "
+            "client.e");
 }
 
 // Spec §11.2 / PORT-DECISIONS §4: one tracker, both families; HTTP replies
@@ -210,18 +216,21 @@ TEST_F(HttpAnnounceTest, DualStackSplitsPeersAndPeers6) {
   // numwant=0 from a v6 client: DEB's "5:peers0:" and no peers6.
   test::Exchange zero = Request(*tracker_, AnnounceRequest(PeerAt(h, 7511, "10", "&numwant=0")), Family::kV6);
   ASSERT_EQ(zero.read.outcome, test::ReadOutcome::kResponse);
-  EXPECT_NE(zero.read.response.content.find("e5:peers0:e"), std::string::npos) << test::Printable(zero.read.response.content);
+  EXPECT_NE(zero.read.response.content.find("e5:peers0:e"), std::string::npos)
+      << test::Printable(zero.read.response.content);
   EXPECT_EQ(zero.read.response.content.find("peers6"), std::string::npos);
 
   // Stopped from a v6 client: HEAD's "6:peers60:"; counts after removal.
-  test::Exchange stop6 = Request(*tracker_, AnnounceRequest(PeerAt(h, 7512, "0", "&event=stopped")), Family::kV6);
+  test::Exchange stop6 =
+      Request(*tracker_, AnnounceRequest(PeerAt(h, 7512, "0", "&event=stopped")), Family::kV6);
   ASSERT_EQ(stop6.read.outcome, test::ReadOutcome::kResponse);
   AnnounceReply s6 = DecodeAnnounce(stop6.read.response.content);
   EXPECT_EQ(s6.complete, 1);
   EXPECT_EQ(s6.incomplete, 2);
   EXPECT_NE(stop6.read.response.content.find("6:peers60:e"), std::string::npos)
       << test::Printable(stop6.read.response.content);
-  test::Exchange stop4 = Request(*tracker_, AnnounceRequest(PeerAt(h, 7502, "0", "&event=stopped")), Family::kV4);
+  test::Exchange stop4 =
+      Request(*tracker_, AnnounceRequest(PeerAt(h, 7502, "0", "&event=stopped")), Family::kV4);
   ASSERT_EQ(stop4.read.outcome, test::ReadOutcome::kResponse);
   EXPECT_NE(stop4.read.response.content.find("5:peers0:e"), std::string::npos);
 }
@@ -234,7 +243,8 @@ TEST_F(HttpAnnounceTest, CompactZeroGetsDictionaryPeers) {
   Announce(*tracker_, PeerAt(h, 7601, "10"));
   AnnounceReply compact = Announce(*tracker_, PeerAt(h, 7602, "0"));
   AnnounceParams p = PeerAt(h, 7602, "0");
-  test::Exchange ex = Request(*tracker_, AnnounceRequest(p).replace(AnnounceRequest(p).find("compact=1"), 9, "compact=0"));
+  test::Exchange ex =
+      Request(*tracker_, AnnounceRequest(p).replace(AnnounceRequest(p).find("compact=1"), 9, "compact=0"));
   ASSERT_EQ(ex.read.outcome, test::ReadOutcome::kResponse);
   EXPECT_EQ(ex.read.response.status_line, "HTTP/1.1 200 OK");
   auto root = test::BDecodeAll(ex.read.response.content);

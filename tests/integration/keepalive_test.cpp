@@ -4,9 +4,9 @@
 // requests split across segments, the 8192-byte limit, and the idle timeout
 // counted from the last activity. Upstream closes after every reply; the
 // tests that only hold for the port skip in reference mode.
-#include <thread>
-
 #include <gtest/gtest.h>
+
+#include <thread>
 
 #include "support/net_http_client.hpp"
 #include "tracker_process.hpp"
@@ -36,7 +36,8 @@ class KeepAliveTest : public ::testing::Test {
   HttpConnection Connect() { return HttpConnection("127.0.0.1", tracker_->Port()); }
 
   // An announce whose reply identifies it: hash i, peer port 9000 + i.
-  std::string AnnounceFor(std::size_t i, std::string_view version = "HTTP/1.1", std::string_view headers = "") {
+  std::string AnnounceFor(std::size_t i, std::string_view version = "HTTP/1.1",
+                          std::string_view headers = "") {
     AnnounceParams p;
     p.info_hash = hashes_[i];
     p.port = std::to_string(9000 + i);
@@ -45,13 +46,15 @@ class KeepAliveTest : public ::testing::Test {
   }
   // Checks that `r` is the reply to AnnounceFor(i).
   void ExpectAnnounceReply(const test::ReadResult& r, std::size_t i, bool keep_alive) {
-    ASSERT_EQ(r.outcome, ReadOutcome::kResponse) << test::ToString(r.outcome) << " " << test::Printable(r.partial);
+    ASSERT_EQ(r.outcome, ReadOutcome::kResponse)
+        << test::ToString(r.outcome) << " " << test::Printable(r.partial);
     EXPECT_EQ(r.response.status_line, "HTTP/1.1 200 OK");
     AnnounceReply a = DecodeAnnounce(r.response.content);
     ASSERT_EQ(a.peers.size(), 1u) << test::Printable(r.response.content);
     EXPECT_EQ(a.peers[0].port, 9000 + i) << "replies come back in request order";
     if (keep_alive) {
-      EXPECT_FALSE(r.response.Header("Connection").has_value()) << "no Connection header on a keep-alive reply";
+      EXPECT_FALSE(r.response.Header("Connection").has_value())
+          << "no Connection header on a keep-alive reply";
     } else if (IsPort()) {
       EXPECT_EQ(r.response.HeaderLines().back(), "Connection: close");
     }
@@ -151,20 +154,21 @@ TEST_F(KeepAliveTest, ErrorReplyOnHttp11ClosesWithConnectionClose) {
 TEST_F(KeepAliveTest, RequestSplitAcrossSegmentsIsAnswered) {
   HttpConnection c = Connect();
   std::string req = AnnounceFor(5);
-  ASSERT_TRUE(c.SendSegments({req.substr(0, 7), req.substr(7, 40), req.substr(47, req.size() - 49),
-                              req.substr(req.size() - 2)},
-                             Millis(150)));
+  ASSERT_TRUE(c.SendSegments(
+      {req.substr(0, 7), req.substr(7, 40), req.substr(47, req.size() - 49), req.substr(req.size() - 2)},
+      Millis(150)));
   ExpectAnnounceReply(c.ReadResponse(kReply), 5, IsPort());
 }
 
 // Spec §3.1 / §11.3: a request (with headers) over 8192 bytes gets 500.
 TEST_F(KeepAliveTest, RequestOver8192BytesGets500) {
-  const std::string want500 = "HTTP/1.0 500 Internal Server Error\r\nContent-Type: text/html\r\nContent-Length: 37\r\n" +
-                              std::string(IsPort() ? "Connection: close\r\n" : "") +
-                              "\r\n<title>Internal Server Error</title>\n";
+  const std::string want500 =
+      "HTTP/1.0 500 Internal Server Error\r\nContent-Type: text/html\r\nContent-Length: 37\r\n" +
+      std::string(IsPort() ? "Connection: close\r\n" : "") + "\r\n<title>Internal Server Error</title>\n";
   {
     HttpConnection c = Connect();
-    std::string head = "GET /stats?mode=version HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(5000, 'a') + "\r\n";
+    std::string head =
+        "GET /stats?mode=version HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(5000, 'a') + "\r\n";
     ASSERT_TRUE(c.SendSegments({head, "X-Pad2: " + std::string(5000, 'b') + "\r\n\r\n"}, Millis(150)));
     test::ReadResult r = c.ReadResponse(kReply);
     ASSERT_EQ(r.outcome, ReadOutcome::kResponse) << test::ToString(r.outcome);
@@ -172,14 +176,16 @@ TEST_F(KeepAliveTest, RequestOver8192BytesGets500) {
   }
   {
     HttpConnection c = Connect();
-    ASSERT_TRUE(c.Send("GET /stats?mode=version HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(12000, 'd') + "\r\n\r\n"));
+    ASSERT_TRUE(c.Send("GET /stats?mode=version HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(12000, 'd') +
+                       "\r\n\r\n"));
     test::ReadResult r = c.ReadResponse(kReply);
     ASSERT_EQ(r.outcome, ReadOutcome::kResponse) << test::ToString(r.outcome);
     EXPECT_EQ(r.response.raw, want500);
   }
   {
     HttpConnection c = Connect();  // 7 KB in one segment is fine
-    ASSERT_TRUE(c.Send("GET /stats?mode=version HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(7000, 'c') + "\r\n\r\n"));
+    ASSERT_TRUE(c.Send("GET /stats?mode=version HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(7000, 'c') +
+                       "\r\n\r\n"));
     test::ReadResult r = c.ReadResponse(kReply);
     ASSERT_EQ(r.outcome, ReadOutcome::kResponse);
     EXPECT_EQ(r.response.status, 200);

@@ -1,14 +1,13 @@
 // Stopping the real daemon: SIGINT and SIGTERM end it promptly with status 0
 // and release its sockets, also with connections open; SIGPIPE is not fatal
 // when clients reset in the middle of a reply (spec §10.4, PORT-DECISIONS §3).
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <csignal>
 #include <filesystem>
-
-#include <gtest/gtest.h>
 
 #include "support/net_http_client.hpp"
 #include "support/net_socket.hpp"
@@ -154,7 +153,8 @@ TEST(Shutdown, ClientGoneMidReplyDoesNotKillTheTracker) {
   for (int round = 0; round < 6; ++round) {
     // Gone right after the request: the reply meets a dead socket.
     test::HttpConnection conn("127.0.0.1", t.Port(), Millis(3000), 4096);
-    ASSERT_TRUE(conn.Send("GET /stats?mode=everything HTTP/1.1\r\nHost: x\r\n\r\nGET /stats?mode=version HTTP/1.1\r\n\r\n"));
+    ASSERT_TRUE(conn.Send(
+        "GET /stats?mode=everything HTTP/1.1\r\nHost: x\r\n\r\nGET /stats?mode=version HTTP/1.1\r\n\r\n"));
     conn.CloseWithReset();
   }
   ASSERT_TRUE(t.Running()) << t.Describe();

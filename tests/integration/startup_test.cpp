@@ -2,12 +2,11 @@
 // configuration, the informational flags, and the default listener.
 // Upstream (reference mode) treats a missing config file and a bad listen
 // address as warnings and keeps running; those checks assert that instead.
+#include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <csignal>
-
-#include <gtest/gtest.h>
 
 #include "support/net_http_client.hpp"
 #include "support/net_socket.hpp"
@@ -99,7 +98,8 @@ TEST(Startup, UdpPortInUseExitsNonZeroWithOneLineNamingTheAddress) {
 }
 
 TEST(Startup, UnreadableConfigFileExitsNonZeroWithOneLine) {
-  for (const std::string& path : {std::string("/nonexistent-ot-dir/opentracker.conf"), std::string("{DIR}")}) {
+  for (const std::string& path :
+       {std::string("/nonexistent-ot-dir/opentracker.conf"), std::string("{DIR}")}) {
     // -p/-P before -f: upstream warns and keeps running; it must then listen
     // on the test port, not on 6969 of every interface.
     TrackerOptions o;
@@ -115,7 +115,8 @@ TEST(Startup, UnreadableConfigFileExitsNonZeroWithOneLine) {
       // Upstream: a warning for a missing file (fopen of a directory
       // succeeds, so that one is silently empty); it keeps running.
       if (path[0] == '/') {
-        EXPECT_NE(t.Stderr().find("Warning: Can't open config file: " + path + "."), std::string::npos) << t.Stderr();
+        EXPECT_NE(t.Stderr().find("Warning: Can't open config file: " + path + "."), std::string::npos)
+            << t.Stderr();
       }
       EXPECT_TRUE(t.Stop());
     }

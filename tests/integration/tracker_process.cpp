@@ -64,7 +64,6 @@ TrackerOptions WhitelistedTracker(const std::vector<std::string>& hashes, bool d
   TrackerOptions o;
   bool v6 = dual_stack && DualStackAvailable();
   o.config_lines = ListenLines(v6);
-  o.port_free_on_v6 = v6;
   o.config_lines.push_back("access.whitelist {DIR}/whitelist.txt");
   if (ReferenceMode() == Reference::kDeb) o.config_lines.push_back("access.stats 127.0.0.1");
   std::string list = "# integration test whitelist\n";
@@ -93,13 +92,14 @@ test::Exchange Request(const TrackerProcess& tracker, const std::string& request
   p.left = "0";
   test::Exchange ex = Request(tracker, AnnounceRequest(p));
   if (ex.read.outcome != test::ReadOutcome::kResponse)
-    return ::testing::AssertionFailure() << "announce: " << test::ToString(ex.read.outcome) << " " << ex.read.error;
+    return ::testing::AssertionFailure()
+           << "announce: " << test::ToString(ex.read.outcome) << " " << ex.read.error;
   AnnounceReply r = DecodeAnnounce(ex.read.response.content);
   bool listed = false;
   for (const auto& peer : r.peers) listed = listed || peer == MakePeer(test::Family::kV4, port);
   if (!r.error.empty() || r.complete < 1 || !listed || r.interval < 1620 || r.interval > 1979)
-    return ::testing::AssertionFailure() << "not a working announce reply: "
-                                         << test::Printable(ex.read.response.raw);
+    return ::testing::AssertionFailure()
+           << "not a working announce reply: " << test::Printable(ex.read.response.raw);
   return ::testing::AssertionSuccess();
 }
 
@@ -111,10 +111,15 @@ TrackerProcess::TrackerProcess(TrackerOptions options) : options_(std::move(opti
     // "nobody" (upstream drops privileges first), so the dir must be 0755.
     ::chmod(dir_.c_str(), 0755);
   }
-  port_ = options_.fixed_port != 0 ? options_.fixed_port : test::PickFreePort(options_.port_free_on_v6);
+  port_ = options_.fixed_port != 0
+              ? options_.fixed_port
+              : test::PickFreePort(options_.port_free_on_v6 && test::Ipv6LoopbackAvailable());
 }
 
 TrackerProcess::~TrackerProcess() {
+  if (process_ && process_->Running()) {
+    if (auto stopped = Stop(); !stopped) ADD_FAILURE() << "at teardown: " << stopped.message();
+  }
   if (process_) process_->Kill();
   if (!dir_.empty() && EnvOr("OT_KEEP_TMP", "") != "1") {
     std::error_code ec;
@@ -190,15 +195,15 @@ void TrackerProcess::WriteFile(const std::string& name, const std::string& conte
 }
 
 ::testing::AssertionResult TrackerProcess::WaitReady() {
-  const std::string request = "GET /stats?mode=version HTTP/1.1\r\nHost: " + options_.ready_host +
-                              "\r\nConnection: close\r\n\r\n";
+  const std::string request =
+      "GET /stats?mode=version HTTP/1.1\r\nHost: " + options_.ready_host + "\r\nConnection: close\r\n\r\n";
   auto deadline = Clock::now() + options_.ready_timeout;
   std::string last;
   for (int attempt = 0; attempt < 100000 && Clock::now() < deadline; ++attempt) {
     if (!process_->Running()) {
       return ::testing::AssertionFailure() << "tracker exited before it was ready: "
-                                           << test::DescribeWaitStatus(*process_->WaitExit(Millis(0)))
-                                           << "\n" << Describe();
+                                           << test::DescribeWaitStatus(*process_->WaitExit(Millis(0))) << "\n"
+                                           << Describe();
     }
     test::HttpConnection conn(options_.ready_host, port_, Millis(200));
     if (!conn.Connected()) {
@@ -215,11 +220,12 @@ void TrackerProcess::WriteFile(const std::string& name, const std::string& conte
     if (options_.readiness == Readiness::kAnyHttpReply || r.response.status == 200)
       return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure() << "readiness probe got \"" << r.response.status_line
-                                         << "\" (stats not allowed for " << options_.ready_host
-                                         << "?)\n" << Describe();
+                                         << "\" (stats not allowed for " << options_.ready_host << "?)\n"
+                                         << Describe();
   }
-  return ::testing::AssertionFailure() << "tracker not ready within " << options_.ready_timeout.count()
-                                       << " ms (" << last << ")\n" << Describe();
+  return ::testing::AssertionFailure()
+         << "tracker not ready within " << options_.ready_timeout.count() << " ms (" << last << ")\n"
+         << Describe();
 }
 
 pid_t TrackerProcess::Pid() const { return process_ ? process_->pid() : -1; }
@@ -243,19 +249,15 @@ bool TrackerProcess::Running() { return process_ && process_->Running(); }
   auto status = process_->WaitExit(timeout);
   if (!status) {
     process_->Kill();
-    return ::testing::AssertionFailure() << "tracker did not exit within " << timeout.count()
-                                         << " ms of signal " << sig << "; killed\n" << Describe();
+    return ::testing::AssertionFailure()
+           << "tracker did not exit within " << timeout.count() << " ms of signal " << sig << "; killed\n"
+           << Describe();
   }
   if (!test::ExitedWith(*status, 0))
-    return ::testing::AssertionFailure() << "tracker " << test::DescribeWaitStatus(*status)
-                                         << " after signal " << sig << "\n" << Describe();
+    return ::testing::AssertionFailure()
+           << "tracker " << test::DescribeWaitStatus(*status) << " after signal " << sig << "\n"
+           << Describe();
   return ::testing::AssertionSuccess();
-}
-
-bool TrackerProcess::Answers(Millis timeout) {
-  const std::string request = "GET /stats?mode=version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-  test::Exchange ex = test::RoundTrip(options_.ready_host, port_, request, timeout);
-  return ex.read.outcome == test::ReadOutcome::kResponse;
 }
 
 std::string TrackerProcess::Describe() const {

@@ -13,6 +13,7 @@
 // Everything waits with deadlines and bounded loops; nothing sleeps blindly.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -23,8 +24,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "support/net_http_client.hpp"
 #include "support/net_socket.hpp"
@@ -51,13 +50,13 @@ bool DualStackAvailable();
 std::string TempRoot();
 
 // Skip helpers with a reason (GTEST_SKIP needs to run in the test body).
-#define OT_SKIP_UNLESS_PORT(why)                                                          \
-  do {                                                                                    \
-    if (!::ot::integration::IsPort()) GTEST_SKIP() << "port behaviour only: " << (why);  \
+#define OT_SKIP_UNLESS_PORT(why)                                                        \
+  do {                                                                                  \
+    if (!::ot::integration::IsPort()) GTEST_SKIP() << "port behaviour only: " << (why); \
   } while (0)
-#define OT_SKIP_UNLESS_DUAL_STACK()                                                              \
-  do {                                                                                           \
-    if (!::ot::integration::DualStackAvailable())                                                \
+#define OT_SKIP_UNLESS_DUAL_STACK()                                                             \
+  do {                                                                                          \
+    if (!::ot::integration::DualStackAvailable())                                               \
       GTEST_SKIP() << "needs a dual-stack tracker and ::1 (the Debian reference is IPv4 only)"; \
   } while (0)
 
@@ -72,12 +71,12 @@ struct TrackerOptions {
   // `write_config` false: no -f at all.
   std::vector<std::string> config_lines;
   bool write_config = true;
-  std::vector<std::string> extra_args;            // after "-f <conf>", same placeholders
-  std::map<std::string, std::string> files;       // name in the dir -> content, 0644
+  std::vector<std::string> extra_args;       // after "-f <conf>", same placeholders
+  std::map<std::string, std::string> files;  // name in the dir -> content, 0644
   Readiness readiness = Readiness::kStatsOk;
-  std::string ready_host = "127.0.0.1";           // where readiness is polled
-  bool port_free_on_v6 = false;                   // also require the port free on ::1
-  std::uint16_t fixed_port = 0;                   // use this instead of picking one
+  std::string ready_host = "127.0.0.1";  // where readiness is polled
+  bool port_free_on_v6 = true;           // also require the port free on ::1 (when it exists)
+  std::uint16_t fixed_port = 0;          // use this instead of picking one
   Millis ready_timeout = Millis(10000);
 };
 
@@ -100,7 +99,10 @@ TrackerOptions WhitelistedTracker(const std::vector<std::string>& hashes, bool d
 class TrackerProcess {
  public:
   explicit TrackerProcess(TrackerOptions options);
-  ~TrackerProcess();  // SIGKILLs a still-running tracker, removes the temp dir
+  // A tracker still running is stopped like Stop() (SIGINT, then a failure
+  // unless it exits 0 within 10 s; SIGKILL as the last resort); the temp dir
+  // is removed.
+  ~TrackerProcess();
   TrackerProcess(const TrackerProcess&) = delete;
   TrackerProcess& operator=(const TrackerProcess&) = delete;
 
@@ -126,8 +128,6 @@ class TrackerProcess {
   // Signal, wait, and check a clean exit (status 0). SIGINT is the documented
   // way to stop opentracker.
   ::testing::AssertionResult Stop(int sig = SIGINT, Millis timeout = Millis(10000));
-  // Sends a readiness-style request now; true on any HTTP response.
-  bool Answers(Millis timeout = Millis(2000));
 
   std::string Describe() const;  // pid, port, dir and stderr tail, for messages
 

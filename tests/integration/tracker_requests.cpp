@@ -60,7 +60,8 @@ std::string GetRequest(std::string_view target, std::string_view version, std::s
   return r + "\r\n";
 }
 
-std::string AnnounceRequest(const AnnounceParams& p, std::string_view version, std::string_view extra_headers) {
+std::string AnnounceRequest(const AnnounceParams& p, std::string_view version,
+                            std::string_view extra_headers) {
   std::string q = p.path + "?info_hash=" + Pct(p.info_hash);
   if (p.peer_id) q += "&peer_id=" + Pct(*p.peer_id);
   if (p.port) q += "&port=" + *p.port;
@@ -130,16 +131,20 @@ AnnounceReply DecodeAnnounce(std::string_view content) {
     r.has_peers = true;
     if (p->IsString()) {
       auto peers = ParseCompactPeers(p->string, test::Family::kV4);
-      if (!peers) r.error = "peers length not a multiple of 6";
-      else r.peers = *peers;
+      if (!peers)
+        r.error = "peers length not a multiple of 6";
+      else
+        r.peers = *peers;
     }
   }
   if (const test::BValue* p = r.root->Find("peers6")) {
     r.has_peers6 = true;
     if (p->IsString()) {
       auto peers = ParseCompactPeers(p->string, test::Family::kV6);
-      if (!peers) r.error = "peers6 length not a multiple of 18";
-      else r.peers6 = *peers;
+      if (!peers)
+        r.error = "peers6 length not a multiple of 18";
+      else
+        r.peers6 = *peers;
     }
   }
   return r;

@@ -26,8 +26,8 @@ std::string HashX();  // 99 x 20, whitelisted only after the SIGHUP step
 // A deterministic distinct hash per index, for tests that need many.
 std::string TestHash(std::uint32_t index);
 
-std::string Hex(std::string_view bytes);      // lowercase
-std::string Pct(std::string_view bytes);      // every byte as %XX
+std::string Hex(std::string_view bytes);  // lowercase
+std::string Pct(std::string_view bytes);  // every byte as %XX
 // One whitelist line per hash (lowercase hex).
 std::string WhitelistText(const std::vector<std::string>& hashes);
 
@@ -39,7 +39,8 @@ struct AnnounceParams {
   std::string extra;  // appended verbatim ("&event=stopped&numwant=5")
   std::string path = "/announce";
 };
-// "GET /announce?info_hash=..&peer_id=..&port=..&uploaded=0&downloaded=0&left=..&compact=1<extra> HTTP/1.1\r\nHost: ..\r\n\r\n"
+// "GET /announce?info_hash=..&peer_id=..&port=..&uploaded=0&downloaded=0&left=..&compact=1<extra>
+// HTTP/1.1\r\nHost: ..\r\n\r\n"
 std::string AnnounceRequest(const AnnounceParams& p, std::string_view version = "HTTP/1.1",
                             std::string_view extra_headers = "");
 std::string ScrapeRequest(const std::vector<std::string>& hashes, std::string_view version = "HTTP/1.1");

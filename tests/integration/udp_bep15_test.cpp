@@ -2,9 +2,9 @@
 // connection-id error, dropped packets, stopped, completed, the 200 (v4) and
 // 66 (v6) peer caps, and (port) family separation: replies go in the
 // requester's family and a v4 client never gets v6 peers.
-#include <set>
-
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "support/net_udp_client.hpp"
 #include "tracker_process.hpp"
@@ -241,7 +241,8 @@ TEST_F(UdpBep15Test, EachFamilyGetsOnlyItsOwnPeers) {
   http6.info_hash = h;
   http6.port = "7802";
   http6.left = "10";
-  ASSERT_EQ(Request(*tracker_, AnnounceRequest(http6), Family::kV6).read.outcome, test::ReadOutcome::kResponse);
+  ASSERT_EQ(Request(*tracker_, AnnounceRequest(http6), Family::kV6).read.outcome,
+            test::ReadOutcome::kResponse);
   UdpAnnounceReply v4 = Announce(c4, Ann(id4, h, 7803, 10));
   EXPECT_EQ(v4.seeders, 1u);
   EXPECT_EQ(v4.leechers, 2u) << "totals over both families";

@@ -38,7 +38,8 @@ class Decoder {
           if (!key) return std::nullopt;
           auto v = Value(depth + 1);
           if (!v) return std::nullopt;
-          out.dict.emplace_back(std::move(*key), std::move(*v));
+          out.dict_keys.push_back(std::move(*key));
+          out.dict_values.push_back(std::move(*v));
         }
       }
       return std::nullopt;
@@ -97,17 +98,13 @@ class Decoder {
 }  // namespace
 
 const BValue* BValue::Find(std::string_view key) const {
-  for (const auto& [k, v] : dict) {
-    if (k == key) return &v;
+  for (std::size_t i = 0; i < dict_keys.size(); ++i) {
+    if (dict_keys[i] == key) return &dict_values[i];
   }
   return nullptr;
 }
 
-std::vector<std::string> BValue::Keys() const {
-  std::vector<std::string> keys;
-  for (const auto& [k, v] : dict) keys.push_back(k);
-  return keys;
-}
+std::vector<std::string> BValue::Keys() const { return dict_keys; }
 
 std::optional<BValue> BDecode(std::string_view data, std::size_t* consumed) {
   Decoder d(data);

@@ -10,7 +10,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace ot::test {
@@ -21,7 +20,10 @@ struct BValue {
   std::int64_t integer = 0;
   std::string string;
   std::vector<BValue> list;
-  std::vector<std::pair<std::string, BValue>> dict;  // wire order, duplicates kept
+  // A dictionary as two parallel vectors (std::pair of an incomplete type is
+  // not allowed): keys in wire order, duplicates kept.
+  std::vector<std::string> dict_keys;
+  std::vector<BValue> dict_values;
 
   bool IsInt() const { return type == Type::kInt; }
   bool IsString() const { return type == Type::kString; }

@@ -127,21 +127,30 @@ Exchange RoundTrip(const std::string& host, std::uint16_t port, std::string_view
 
 const char* ToString(ReadOutcome outcome) {
   switch (outcome) {
-    case ReadOutcome::kResponse: return "response";
-    case ReadOutcome::kTimeout: return "timeout";
-    case ReadOutcome::kClosed: return "closed before a complete response";
-    case ReadOutcome::kReset: return "connection reset";
-    case ReadOutcome::kInvalid: return "invalid response";
+    case ReadOutcome::kResponse:
+      return "response";
+    case ReadOutcome::kTimeout:
+      return "timeout";
+    case ReadOutcome::kClosed:
+      return "closed before a complete response";
+    case ReadOutcome::kReset:
+      return "connection reset";
+    case ReadOutcome::kInvalid:
+      return "invalid response";
   }
   return "?";
 }
 
 const char* ToString(CloseOutcome outcome) {
   switch (outcome) {
-    case CloseOutcome::kClosed: return "closed";
-    case CloseOutcome::kReset: return "reset";
-    case CloseOutcome::kStillOpen: return "still open";
-    case CloseOutcome::kExtraBytes: return "extra bytes";
+    case CloseOutcome::kClosed:
+      return "closed";
+    case CloseOutcome::kReset:
+      return "reset";
+    case CloseOutcome::kStillOpen:
+      return "still open";
+    case CloseOutcome::kExtraBytes:
+      return "extra bytes";
   }
   return "?";
 }

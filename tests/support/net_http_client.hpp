@@ -17,11 +17,11 @@
 namespace ot::test {
 
 enum class ReadOutcome {
-  kResponse,        // one complete response parsed
-  kTimeout,         // deadline passed (partial bytes, if any, in `partial`)
-  kClosed,          // server closed before a complete response (partial bytes in `partial`)
-  kReset,           // connection reset
-  kInvalid,         // bytes that are not an HTTP response (`error` says why)
+  kResponse,  // one complete response parsed
+  kTimeout,   // deadline passed (partial bytes, if any, in `partial`)
+  kClosed,    // server closed before a complete response (partial bytes in `partial`)
+  kReset,     // connection reset
+  kInvalid,   // bytes that are not an HTTP response (`error` says why)
 };
 
 struct ReadResult {

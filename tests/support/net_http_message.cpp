@@ -62,15 +62,20 @@ std::optional<std::string> Dechunk(std::string_view body, std::size_t* consumed,
       return std::nullopt;
     }
     std::string_view size_text = body.substr(pos, eol - pos);
-    if (std::size_t semi = size_text.find(';'); semi != std::string_view::npos) size_text = size_text.substr(0, semi);
+    if (std::size_t semi = size_text.find(';'); semi != std::string_view::npos)
+      size_text = size_text.substr(0, semi);
     if (size_text.empty() || size_text.size() > 12) return std::nullopt;
     std::size_t size = 0;
     for (char c : size_text) {
       int digit;
-      if (c >= '0' && c <= '9') digit = c - '0';
-      else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
-      else return std::nullopt;
+      if (c >= '0' && c <= '9')
+        digit = c - '0';
+      else if (c >= 'a' && c <= 'f')
+        digit = c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F')
+        digit = c - 'A' + 10;
+      else
+        return std::nullopt;
       size = size * 16 + static_cast<std::size_t>(digit);
     }
     pos = eol + 2;
@@ -242,10 +247,14 @@ std::string Printable(std::string_view bytes, std::size_t max) {
       break;
     }
     unsigned char c = static_cast<unsigned char>(bytes[i]);
-    if (c == '\r') out += "\\r";
-    else if (c == '\n') out += "\\n";
-    else if (c == '\\') out += "\\\\";
-    else if (c >= 0x20 && c < 0x7f) out += static_cast<char>(c);
+    if (c == '\r')
+      out += "\\r";
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\\')
+      out += "\\\\";
+    else if (c >= 0x20 && c < 0x7f)
+      out += static_cast<char>(c);
     else {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\x%02x", c);

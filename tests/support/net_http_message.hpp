@@ -15,16 +15,16 @@
 namespace ot::test {
 
 struct HttpResponse {
-  std::string raw;          // exactly the bytes of this response
-  std::string head;         // status line + headers + the blank line
-  std::string status_line;  // "HTTP/1.1 200 OK" (no CRLF)
-  int status = 0;           // 200
+  std::string raw;                                           // exactly the bytes of this response
+  std::string head;                                          // status line + headers + the blank line
+  std::string status_line;                                   // "HTTP/1.1 200 OK" (no CRLF)
+  int status = 0;                                            // 200
   std::vector<std::pair<std::string, std::string>> headers;  // as sent, in order
-  std::string body;         // wire body (chunk framing included)
-  bool chunked = false;     // Transfer-Encoding: chunked
-  bool gzip = false;        // Content-Encoding: gzip
-  std::string payload;      // body de-chunked (still compressed when gzip)
-  std::string content;      // payload, inflated when gzip
+  std::string body;                                          // wire body (chunk framing included)
+  bool chunked = false;                                      // Transfer-Encoding: chunked
+  bool gzip = false;                                         // Content-Encoding: gzip
+  std::string payload;                                       // body de-chunked (still compressed when gzip)
+  std::string content;                                       // payload, inflated when gzip
 
   // First header with this name (case-insensitive).
   std::optional<std::string> Header(std::string_view name) const;

@@ -122,7 +122,8 @@ std::string UdpAnnouncePacket(const UdpAnnounce& a) {
   return p;
 }
 
-std::string UdpScrapePacket(std::uint64_t connection_id, std::uint32_t transaction_id, std::string_view hashes) {
+std::string UdpScrapePacket(std::uint64_t connection_id, std::uint32_t transaction_id,
+                            std::string_view hashes) {
   std::string p;
   PutU64(p, connection_id);
   PutU32(p, 2);

@@ -59,6 +59,7 @@ struct UdpAnnounce {
 
 std::string UdpConnectPacket(std::uint32_t transaction_id);
 std::string UdpAnnouncePacket(const UdpAnnounce& a);  // 98 bytes
-std::string UdpScrapePacket(std::uint64_t connection_id, std::uint32_t transaction_id, std::string_view hashes);
+std::string UdpScrapePacket(std::uint64_t connection_id, std::uint32_t transaction_id,
+                            std::string_view hashes);
 
 }  // namespace ot::test

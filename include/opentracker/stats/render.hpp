@@ -24,9 +24,9 @@
 //      402 PAY <payment required: never generated, so 0>
 //    each line "<label> <count>\n", the last one included.
 //    Scrapers that read lines 1-7 by position keep their meaning.
-//  * everything: http_error names are upstream's except index 4, which
-//    upstream calls "400 Not Modest" although it counts 402 replies; the port
-//    says "402 Not Modest" (see HttpErrorName).
+//  * everything: the XML keeps upstream's http_error names byte for byte,
+//    including "400 Not Modest" for the counter of 402 replies; the JSON form
+//    and /metrics use the corrected HttpErrorName ("402 Not Modest").
 //  * fscr counts real full scrapes; busy is an MRTG block; startstop,
 //    toraddrem, woodpeckers, fulllog, numwants render real data; top lists
 //    have HEAD's three blocks (peers, seeds, leechers); s24s prints DEB's

@@ -662,8 +662,6 @@ TEST_P(EverythingGoldenTest, XmlIsGoldenWithTheFixedName) {
         "https://erdgeist.org/gitweb/opentracker/commit/?id=716dcfbfe7b1cd0fe69cc9cb4b17fef3dbbaba2b\n",
         std::string(GoldenContent("http-B-main/104-stats-mode-version.resp")));
   }
-  // The one name the port corrects: index 4 counts 402 replies.
-  golden = Replace(golden, "<count code=\"400 Not Modest\">", "<count code=\"402 Not Modest\">");
   EXPECT_EQ(Render(StatsMode::kEverything, context, &store), golden);
 }
 
@@ -769,8 +767,11 @@ TEST(EverythingTest, EveryRenewBucketAndErrorCounterAppears) {
             std::string::npos);
   EXPECT_NE(xml.find("<count interval=\"44\">1044</count>\n    </renew>\n"), std::string::npos);
   for (std::size_t i = 0; i < kHttpErrorCount; ++i) {
-    const std::string line = "<count code=\"" + std::string(HttpErrorName(static_cast<HttpError>(i))) +
-                             "\">" + std::to_string(900 + i) + "</count>\n";
+    // The XML keeps upstream's one-off name for the 402 counter.
+    const std::string name = static_cast<HttpError>(i) == HttpError::kNotModest
+                                 ? "400 Not Modest"
+                                 : std::string(HttpErrorName(static_cast<HttpError>(i)));
+    const std::string line = "<count code=\"" + name + "\">" + std::to_string(900 + i) + "</count>\n";
     EXPECT_NE(xml.find(line), std::string::npos) << line;
   }
 }
