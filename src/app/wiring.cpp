@@ -33,6 +33,7 @@
 #include "opentracker/service/udp_service.hpp"
 #include "opentracker/stats/counters.hpp"
 #include "opentracker/stats/statedump.hpp"
+#include "opentracker/sync/livesync.hpp"
 #include "opentracker/tracker/torrent_store.hpp"
 #include "opentracker/work/dump_stream.hpp"
 #include "opentracker/work/worker_pool.hpp"
@@ -138,6 +139,23 @@ class ObserverList final : public service::AnnounceObserver {
   std::vector<service::AnnounceObserver*> observers_;
 };
 
+// sync/ may not depend on service/ (layering), so the observer interface is
+// adapted here.
+class LivesyncObserver final : public service::AnnounceObserver {
+ public:
+  explicit LivesyncObserver(sync::Livesync& livesync) : livesync_(livesync) {}
+  void OnAnnounce(const AnnounceRequest& request, const PeerEndpoint& peer, const tracker::AnnounceOutcome& outcome,
+                  TimePoint now) override {
+    livesync_.OnAnnounce(request, peer, outcome, now);
+  }
+  void OnStopped(const AnnounceRequest& request, const PeerEndpoint& peer, TimePoint now) override {
+    livesync_.OnStopped(request, peer, now);
+  }
+
+ private:
+  sync::Livesync& livesync_;
+};
+
 class Daemon {
  public:
   explicit Daemon(const config::Config& config)
@@ -187,6 +205,8 @@ class Daemon {
     int fd = -1;
   };
   std::vector<std::unique_ptr<UdpWorker>> udp_workers_;
+  std::unique_ptr<sync::Livesync> livesync_;
+  std::unique_ptr<LivesyncObserver> livesync_observer_;
 
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false};
@@ -344,6 +364,7 @@ void Daemon::StartThreads() {
     threads_.emplace_back(
         [this] { RunAccessFifo(config_.fifo_delete_path, FifoKind::kDelete, access_, stopping_); });
   }
+  if (livesync_) threads_.emplace_back([this] { livesync_->Run(stopping_); });
   threads_.emplace_back([this] { SignalLoop(); });
 }
 
@@ -363,6 +384,23 @@ int Daemon::Run() {
   if (!OpenSockets(config_, sockets_, &error)) {
     LogError(error);
     return kExitPanic;
+  }
+  if (config_.livesync_listen) {
+    // Bound as root, before the privilege drop, like every other socket.
+    livesync_ = sync::Livesync::Open(*config_.livesync_listen, config_.livesync_networks, store_, access_,
+                                     counters_.NewBlock(), &error);
+    if (!livesync_) {
+      LogError(error);
+      sockets_.CloseAll();
+      return kExitPanic;
+    }
+    livesync_observer_ = std::make_unique<LivesyncObserver>(*livesync_);
+    observers_.Add(livesync_observer_.get());  // before any thread announces
+    LogInfo("live sync on " + proto::FormatEndpoint(config_.livesync_listen->ip, config_.livesync_listen->port) +
+            ", sending to 224.0.23.5:9696");
+    if (config_.livesync_networks.empty()) {
+      LogWarning("live sync: no livesync.cluster.node_ip (or -A) given, so every node's packets are ignored");
+    }
   }
   PrepareAccessFifo(config_.fifo_add_path, config_.rootdir, config_.user);
   PrepareAccessFifo(config_.fifo_delete_path, config_.rootdir, config_.user);
@@ -392,8 +430,11 @@ int Daemon::Run() {
   stats_options.version = OT_VERSION;
   stats_options.started = WallClockNow();
   stats_options.log_fullscrape = [](const std::string& line) { Log(LogLevel::kInfo, line); };
-  if (getrandom(&stats_options.tracker_id, sizeof(stats_options.tracker_id), 0) !=
-      static_cast<ssize_t>(sizeof(stats_options.tracker_id))) {
+  if (livesync_) {
+    // One tracker id, as upstream's g_tracker_id: stats show the one sync uses.
+    std::memcpy(&stats_options.tracker_id, livesync_->tracker_id().data(), sizeof(stats_options.tracker_id));
+  } else if (getrandom(&stats_options.tracker_id, sizeof(stats_options.tracker_id), 0) !=
+             static_cast<ssize_t>(sizeof(stats_options.tracker_id))) {
     stats_options.tracker_id = static_cast<std::uint32_t>(stats_options.started.unix_seconds);
   }
   stats_ = std::make_unique<service::StatsService>(
@@ -432,9 +473,11 @@ int Daemon::Run() {
     if (group.workers == 0) group.fds.clear();
   }
 
+  if (livesync_) reactor_.AddTimer(1000, [this](TimePoint now) { livesync_->Flush(now); });
   StartThreads();
   reactor_.Run();
   StopThreads();
+  if (livesync_) livesync_->FlushAll(WallClockNow());  // pending stops reach the cluster
   sockets_.CloseAll();  // the worker threads' UDP sockets
   if (!config_.statefile.empty()) WriteStatefile(config_.statefile);
   LogInfo("stopped");

@@ -24,7 +24,9 @@ std::optional<std::uint8_t> AnnounceRecordFlags(const AnnounceRequest& request,
                                                 const tracker::AnnounceOutcome& outcome) noexcept {
   if (outcome.status != tracker::AnnounceOutcome::Status::kOk || outcome.peer_dropped) return std::nullopt;
   if (!outcome.peer_created) {
-    if (outcome.previous_flags & tracker::kPeerFromSync) return std::nullopt;
+    // A peer last heard of through sync that now announces here is ours
+    // again, as upstream (its flags are overwritten); the renew rule alone
+    // keeps nodes from echoing each other.
     // "Won't live sync peers that come back too fast. Only exception: fresh
     // completed reports" (trackerlogic.c).
     if (outcome.previous_age <= kLivesyncRenewMinutes && !outcome.completed) return std::nullopt;
@@ -201,10 +203,14 @@ LivesyncApplyResult Livesync::HandleDatagram(std::span<const std::uint8_t> datag
       ++result.refused;
       continue;
     }
-    ++result.added;
     // Upstream's add_peer_to_torrent issues these events whatever the peer's origin.
     if (outcome.torrent_created) counters_.Add(stats::Counter::kTorrentsAdded);
-    if (outcome.peer_dropped) counters_.Add(stats::Counter::kPeersDropped);
+    if (outcome.peer_dropped) {
+      counters_.Add(stats::Counter::kPeersDropped);
+      ++result.refused;
+      continue;
+    }
+    ++result.added;
     if (outcome.completed) counters_.Add(stats::Counter::kCompleted);
     if (outcome.previous_age >= 0) counters_.AddRenew(static_cast<unsigned>(outcome.previous_age));
   }

@@ -101,8 +101,6 @@ UpsertResult UpsertPeer(internal::PeerVector<Record>& peers, std::uint32_t& seed
       ++downloaded;
       r.completed = true;
     }
-    // A peer first learned through live sync stays marked, so it is never re-sent.
-    incoming.flags |= stored.flags & kPeerFromSync;
   }
   peers.data[index] = incoming;
   return r;

@@ -454,12 +454,12 @@ class UdpEngine final : public Engine {
       bool stopped = false;
       int hashes = 0;
       if (p_.phase == kPreload) {
-        std::uint64_t torrent, peer;
-        if (!p_.sending || !s.preload.Next(&torrent, &peer)) {
+        std::uint64_t membership;
+        if (!p_.sending || !s.preload.Next(&membership)) {
           s.preload_done = true;
           break;
         }
-        length = BuildAnnounce(s, packet, w_.PreloadAnnounce(torrent, peer, s.rng), &stopped);
+        length = BuildAnnounce(s, packet, w_.PreloadAnnounce(membership, s.rng), &stopped);
         kind = Kind::kAnnounce;
       } else {
         if (!p_.Take()) break;
@@ -801,7 +801,7 @@ class HttpEngine final : public Engine {
     if (p_.phase == kPreload) {
       if (!p_.sending || preload_next_ >= preload_limit_) return false;
       const std::uint64_t k = preload_next_++;
-      a = w_.PreloadAnnounce(k % w_.options().torrents, k % w_.space().peers(), c.rng);
+      a = w_.PreloadAnnounce(k, c.rng);
       address = w_.space().AddressOf(a.peer);
     } else {
       if (!p_.Take()) return false;
@@ -1293,6 +1293,7 @@ int RunFullScrape(const Options& o) {
     ChunkedDecoder chunks;
     std::uint64_t body = 0;
     std::uint8_t first[3] = {}, last[8] = {};
+    std::uint64_t wire = 0;
     auto sink = [&](const char* p, std::size_t n) {
       for (std::size_t i = 0; i < n; ++i) {
         if (body + i < 3) first[body + i] = static_cast<std::uint8_t>(p[i]);
@@ -1316,6 +1317,7 @@ int RunFullScrape(const Options& o) {
           failure = ErrorKind::kSocket;  // includes the receive timeout
           break;
         }
+        wire += static_cast<std::uint64_t>(n);
         if (n == 0) {
           if (!have_head || (head.chunked && !chunks.Done()) ||
               (head.content_length != HttpHead::kNoLength && body != head.content_length)) {
@@ -1349,7 +1351,6 @@ int RunFullScrape(const Options& o) {
         } else {
           sink(p, len);
         }
-        bytes += static_cast<std::uint64_t>(n);
       }
     }
     if (fd >= 0) close(fd);
@@ -1358,8 +1359,10 @@ int RunFullScrape(const Options& o) {
       failure = ErrorKind::kGzip;
     }
     const double s = static_cast<double>(NowNs() - t0) / 1e9;
+    if (g_stop && failure != ErrorKind::kCount) break;  // interrupted mid-scrape: neither done nor an error
     if (failure == ErrorKind::kCount) {
       ++done;
+      bytes += wire;
       total_s += s;
       max_s = std::max(max_s, s);
       // gzip's trailer: the uncompressed size modulo 2^32 (little endian).
@@ -1383,7 +1386,7 @@ int RunFullScrape(const Options& o) {
               "wire_bytes_mean=%.0f gzip_isize_mean=%.0f fullscrape_s_mean=%.3f fullscrape_s_max=%.3f%s\n",
               o.label.empty() ? "" : " label=", o.label.c_str(), o.host.c_str(), o.port, seconds,
               static_cast<unsigned long long>(done), static_cast<unsigned long long>(errors),
-              done ? static_cast<double>(bytes) / static_cast<double>(done + errors) : 0.0,
+              done ? static_cast<double>(bytes) / static_cast<double>(done) : 0.0,
               done ? static_cast<double>(raw) / static_cast<double>(done) : 0.0,
               done ? total_s / static_cast<double>(done) : 0.0, max_s, extra.c_str());
   return 0;

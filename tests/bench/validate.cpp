@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <cstring>
 #include <set>
-#include <tuple>
 #include <string>
 #include <vector>
 
@@ -489,37 +488,61 @@ void TestHttp() {
 }
 
 void TestWorkload() {
-  // Zipf with exponent 1 over n: P(rank r) = 1 / (r * H_n).
-  const std::uint64_t n = 1'000'000;
-  ZipfSampler zipf(n, 1.0);
+  // Swarm sizes: they add up, never increase with rank, are at least 1, and follow r^-s at the top.
+  const SwarmTable swarms(1'000'000, 2'000'000, 1.0);
+  Expect(swarms.memberships() == 2'000'000 && swarms.torrents() == 1'000'000, "swarm totals");
+  bool monotone = true;
+  for (std::uint64_t t = 1; t < swarms.torrents(); ++t) monotone &= swarms.SizeOf(t) <= swarms.SizeOf(t - 1);
+  Expect(monotone && swarms.SizeOf(swarms.torrents() - 1) >= 1, "swarm sizes non-increasing, >= 1");
+  const double top = static_cast<double>(swarms.SizeOf(0));
+  Expect(std::abs(static_cast<double>(swarms.SizeOf(9)) - top / 10) <= 2 &&
+             std::abs(static_cast<double>(swarms.SizeOf(99)) - top / 100) <= 2,
+         "swarm sizes follow 1/r");
+  Expect(swarms.TorrentOf(0) == 0 && swarms.TorrentOf(swarms.SizeOf(0) - 1) == 0 &&
+             swarms.TorrentOf(swarms.SizeOf(0)) == 1 && swarms.TorrentOf(1'999'999) == 999'999,
+         "membership to torrent");
+  const SwarmTable flat(1000, 1000, 1.0);
+  Expect(flat.SizeOf(0) == 1 && flat.SizeOf(999) == 1, "one member each");
+  const SwarmTable odd(7, 100, 0.8);
+  std::uint64_t sum = 0;
+  for (std::uint64_t t = 0; t < 7; ++t) sum += odd.SizeOf(t);
+  Expect(sum == 100 && odd.memberships() == 100, "odd sizes add up");
+  // Announces pick memberships uniformly: torrent 0's share is its size over all memberships.
+  WorkloadOptions wo;
+  const PeerSpace space31(wo.peers, PeerSpace::MinAddresses(wo.peers));
+  const Workload w(wo, space31);
   Rng rng(42);
-  const int draws = 2'000'000;
-  std::vector<int> hits(11, 0);
-  std::uint64_t out_of_range = 0;
+  const int draws = 400'000;
+  int hits0 = 0;
   for (int i = 0; i < draws; ++i) {
-    const std::uint64_t r = zipf.Sample(rng);
-    if (r < 1 || r > n) ++out_of_range;
-    if (r <= 10) ++hits[r];
+    const AnnounceSpec a = w.Announce(rng, static_cast<std::uint32_t>(i % 31));
+    hits0 += a.torrent == 0;
+    if (space31.AddressOf(a.peer) != static_cast<std::uint32_t>(i % 31)) {
+      Expect(false, "announce peer on its address");
+      break;
+    }
   }
-  double harmonic = 0;
-  for (std::uint64_t r = 1; r <= n; ++r) harmonic += 1.0 / static_cast<double>(r);
-  Expect(out_of_range == 0, "zipf range");
-  for (int r : {1, 2, 10}) {
-    const double expected = draws / (r * harmonic);
-    Expect(std::abs(hits[r] - expected) < 5 * std::sqrt(expected) + 0.01 * expected, "zipf frequencies");
-  }
+  const double expected = draws * top / 2e6;
+  Expect(std::abs(hits0 - expected) < 5 * std::sqrt(expected), "torrent 0 share");
   Expect(InfoHashHex(0).size() == 40 && InfoHashHex(0) != InfoHashHex(1), "hash hex");
   // Preload covers every torrent and peer; the per-address cursors partition max(T, P) announces.
-  for (auto [torrents, peers, addresses] : {std::tuple{1000ULL, 2000ULL, 7u}, std::tuple{3000ULL, 1000ULL, 4u},
-                                            std::tuple{10ULL, 10ULL, 3u}}) {
+  struct Shape {
+    std::uint64_t torrents, peers;
+    std::uint32_t addresses;
+  };
+  for (const Shape& shape : {Shape{1000, 2000, 7}, Shape{3000, 1000, 4}, Shape{10, 10, 3}}) {
+    const std::uint64_t torrents = shape.torrents, peers = shape.peers;
+    const std::uint32_t addresses = shape.addresses;
     PeerSpace space(peers, addresses);
     std::set<std::uint64_t> seen_t, seen_p;
     std::set<std::pair<std::uint64_t, std::uint64_t>> pairs;
     std::uint64_t total = 0;
     for (std::uint32_t a = 0; a < addresses; ++a) {
       PreloadCursor c(torrents, space, a);
-      std::uint64_t t, p, count = 0;
-      while (c.Next(&t, &p)) {
+      const SwarmTable table(torrents, std::max(torrents, peers), 1.0);
+      std::uint64_t k, count = 0;
+      while (c.Next(&k)) {
+        const std::uint64_t t = table.TorrentOf(k), p = k % peers;
         Expect(space.AddressOf(p) == a, "preload address");
         seen_t.insert(t);
         seen_p.insert(p);

@@ -23,14 +23,6 @@ std::uint64_t SplitMix(std::uint64_t& state) noexcept {
 
 std::uint64_t Rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
 
-// log1p(x)/x and expm1(x)/x, with their series near 0 where the quotient loses precision.
-double Helper1(double x) noexcept {
-  return std::fabs(x) > 1e-8 ? std::log1p(x) / x : 1.0 - x * (0.5 - x * (1.0 / 3.0 - 0.25 * x));
-}
-double Helper2(double x) noexcept {
-  return std::fabs(x) > 1e-8 ? std::expm1(x) / x : 1.0 + x * 0.5 * (1.0 + x / 3.0 * (1.0 + 0.25 * x));
-}
-
 void PutBigEndian64(std::uint8_t* out, std::uint64_t v) noexcept {
   for (int i = 7; i >= 0; --i) {
     out[i] = static_cast<std::uint8_t>(v);
@@ -61,34 +53,38 @@ std::uint64_t Rng::Below(std::uint64_t n) noexcept {
   return static_cast<std::uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64);
 }
 
-ZipfSampler::ZipfSampler(std::uint64_t n, double exponent) noexcept : n_(std::max<std::uint64_t>(n, 1)), s_(exponent) {
-  h_integral_x1_ = HIntegral(1.5) - 1.0;
-  h_integral_n_ = HIntegral(static_cast<double>(n_) + 0.5);
-  threshold_ = 2.0 - HIntegralInverse(HIntegral(2.5) - H(2.0));
-}
-
-double ZipfSampler::H(double x) const noexcept { return std::exp(-s_ * std::log(x)); }
-
-double ZipfSampler::HIntegral(double x) const noexcept {
-  const double log_x = std::log(x);
-  return Helper2((1.0 - s_) * log_x) * log_x;
-}
-
-double ZipfSampler::HIntegralInverse(double x) const noexcept {
-  double t = x * (1.0 - s_);
-  if (t < -1.0) t = -1.0;
-  return std::exp(Helper1(t) * x);
-}
-
-std::uint64_t ZipfSampler::Sample(Rng& rng) const noexcept {
-  for (;;) {
-    const double u = h_integral_n_ + rng.Uniform01() * (h_integral_x1_ - h_integral_n_);
-    const double x = HIntegralInverse(u);
-    double k = std::floor(x + 0.5);
-    if (k < 1.0) k = 1.0;
-    if (k > static_cast<double>(n_)) k = static_cast<double>(n_);
-    if (k - x <= threshold_ || u >= HIntegral(k + 0.5) - H(k)) return static_cast<std::uint64_t>(k);
+SwarmTable::SwarmTable(std::uint64_t torrents, std::uint64_t memberships, double exponent) {
+  torrents = std::max<std::uint64_t>(torrents, 1);
+  memberships = std::max(memberships, torrents);
+  std::vector<double> weight(torrents);
+  for (std::uint64_t r = 0; r < torrents; ++r) weight[r] = std::pow(static_cast<double>(r + 1), -exponent);
+  auto total = [&](double c) {
+    std::uint64_t sum = 0;
+    for (double w : weight) sum += std::max<std::uint64_t>(1, static_cast<std::uint64_t>(c * w));
+    return sum;
+  };
+  // The largest C whose sizes fit; the few memberships left over go one each to the top ranks, which keeps
+  // the sizes non-increasing.
+  double lo = 0, hi = static_cast<double>(memberships);
+  for (int i = 0; i < 60 && hi - lo > 1e-9 * hi; ++i) {
+    const double mid = (lo + hi) / 2;
+    (total(mid) <= memberships ? lo : hi) = mid;
   }
+  cumulative_.assign(torrents + 1, 0);
+  std::uint64_t left_over = memberships - total(lo);
+  for (std::uint64_t r = 0; r < torrents; ++r) {
+    std::uint64_t size = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(lo * weight[r]));
+    if (left_over > 0) {
+      ++size;
+      --left_over;
+    }
+    cumulative_[r + 1] = cumulative_[r] + size;
+  }
+}
+
+std::uint64_t SwarmTable::TorrentOf(std::uint64_t m) const noexcept {
+  const auto it = std::upper_bound(cumulative_.begin() + 1, cumulative_.end(), m);
+  return static_cast<std::uint64_t>(it - (cumulative_.begin() + 1));
 }
 
 Hash InfoHashOf(std::uint64_t index) noexcept {
@@ -144,35 +140,41 @@ const char* EventName(Event e) noexcept {
   return "";
 }
 
-Workload::Workload(const WorkloadOptions& options, const PeerSpace& space) noexcept
-    : options_(options), space_(space), zipf_(options.torrents, options.zipf_exponent) {}
+Workload::Workload(const WorkloadOptions& options, const PeerSpace& space)
+    : options_(options),
+      space_(space),
+      swarms_(options.torrents, std::max(options.torrents, options.peers), options.zipf_exponent) {}
 
-bool Workload::IsSeeder(std::uint64_t torrent, std::uint64_t peer) const noexcept {
-  const double u = static_cast<double>(Mix64(torrent * 0x9e3779b97f4a7c15ULL ^ peer) >> 11) * 0x1.0p-53;
+bool Workload::IsSeeder(std::uint64_t membership) const noexcept {
+  const double u = static_cast<double>(Mix64(membership ^ 0x5bd1e9955bd1e995ULL) >> 11) * 0x1.0p-53;
   return u < options_.seeder_fraction;
 }
 
-AnnounceSpec Workload::Announce(Rng& rng, std::uint32_t address) const noexcept {
+AnnounceSpec Workload::Of(std::uint64_t membership, Event event, Rng& rng) const noexcept {
   AnnounceSpec a;
-  a.torrent = zipf_.Sample(rng) - 1;
-  a.peer = space_.PeerAt(address, rng);
+  a.torrent = swarms_.TorrentOf(membership);
+  a.peer = membership % space_.peers();
   a.key = static_cast<std::uint32_t>(rng.Next());
-  // 2% started, 1% completed, 1% stopped: most announces are the periodic re-announce without an event.
-  const std::uint64_t roll = rng.Below(100);
-  a.event = roll < 2 ? Event::kStarted : roll < 3 ? Event::kCompleted : roll < 4 ? Event::kStopped : Event::kNone;
-  const bool seeder = a.event == Event::kCompleted || IsSeeder(a.torrent, a.peer);
+  a.event = event;
+  const bool seeder = event == Event::kCompleted || IsSeeder(membership);
   a.left = seeder ? 0 : 1 + rng.Below(4'000'000'000ULL);
   return a;
 }
 
-AnnounceSpec Workload::PreloadAnnounce(std::uint64_t torrent, std::uint64_t peer, Rng& rng) const noexcept {
-  AnnounceSpec a;
-  a.torrent = torrent;
-  a.peer = peer;
-  a.key = static_cast<std::uint32_t>(rng.Next());
-  a.event = Event::kStarted;
-  a.left = IsSeeder(torrent, peer) ? 0 : 1 + rng.Below(4'000'000'000ULL);
-  return a;
+AnnounceSpec Workload::Announce(Rng& rng, std::uint32_t address) const noexcept {
+  const std::uint64_t peer = space_.PeerAt(address, rng);
+  const std::uint64_t m = swarms_.memberships();
+  const std::uint64_t p = space_.peers();
+  const std::uint64_t membership = peer + p * rng.Below((m - peer + p - 1) / p);
+  // 2% started, 1% completed, 1% stopped: most announces are the periodic re-announce without an event.
+  const std::uint64_t roll = rng.Below(100);
+  const Event event =
+      roll < 2 ? Event::kStarted : roll < 3 ? Event::kCompleted : roll < 4 ? Event::kStopped : Event::kNone;
+  return Of(membership, event, rng);
+}
+
+AnnounceSpec Workload::PreloadAnnounce(std::uint64_t k, Rng& rng) const noexcept {
+  return Of(k, Event::kStarted, rng);
 }
 
 ScrapeSpec Workload::Scrape(Rng& rng) const noexcept {
@@ -180,7 +182,7 @@ ScrapeSpec Workload::Scrape(Rng& rng) const noexcept {
   const int wanted = 1 + static_cast<int>(rng.Below(kMaxScrapeHashes));
   // Popular torrents repeat; a duplicate would make the reply's key count ambiguous, so redraw (bounded).
   for (int attempts = 0; s.count < wanted && attempts < 100; ++attempts) {
-    const std::uint64_t t = zipf_.Sample(rng) - 1;
+    const std::uint64_t t = swarms_.TorrentOf(rng.Below(swarms_.memberships()));
     if (std::find(s.torrents, s.torrents + s.count, t) == s.torrents + s.count) s.torrents[s.count++] = t;
   }
   return s;
@@ -192,19 +194,17 @@ bool Workload::ScrapeTurn(std::uint64_t& counter) const noexcept {
 }
 
 PreloadCursor::PreloadCursor(std::uint64_t torrents, const PeerSpace& space, std::uint32_t address) noexcept
-    : torrents_(torrents),
-      peers_(space.peers()),
+    : peers_(space.peers()),
       stride_(space.addresses()),
       peer_(address),
       k_(address),
       limit_(std::max(torrents, space.peers())),
       address_(address) {}
 
-bool PreloadCursor::Next(std::uint64_t* torrent, std::uint64_t* peer) noexcept {
+bool PreloadCursor::Next(std::uint64_t* membership) noexcept {
   while (peer_ < peers_) {
     if (k_ < limit_) {
-      *torrent = k_ % torrents_;
-      *peer = peer_;
+      *membership = k_;
       k_ += peers_;
       return true;
     }

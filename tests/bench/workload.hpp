@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace ot::bench {
 
@@ -29,23 +30,22 @@ class Rng {
   std::uint64_t s_[4];
 };
 
-// Zipf(s) over the ranks 1..n by rejection-inversion (Hörmann and Derflinger 1996): O(1) per draw and no
-// table, so a million torrents cost nothing to set up. Rank 1 is the most popular torrent.
-class ZipfSampler {
+// Swarm sizes: torrent of rank r (index r - 1) has max(1, ~C / r^s) members, C chosen so that the sizes add
+// up to `memberships` exactly. An announce picks a membership uniformly (every peer re-announces at the same
+// rate), so torrent popularity is Zipf-like with exponent s, floored at one peer per torrent.
+class SwarmTable {
  public:
-  ZipfSampler(std::uint64_t n, double exponent) noexcept;
-  std::uint64_t Sample(Rng& rng) const noexcept;  // in [1, n]
+  SwarmTable(std::uint64_t torrents, std::uint64_t memberships, double exponent);
+  std::uint64_t memberships() const noexcept { return cumulative_.back(); }
+  std::uint64_t torrents() const noexcept { return cumulative_.size() - 1; }
+  std::uint64_t SizeOf(std::uint64_t torrent) const noexcept {
+    return cumulative_[torrent + 1] - cumulative_[torrent];
+  }
+  // The torrent (index) membership m belongs to; m < memberships().
+  std::uint64_t TorrentOf(std::uint64_t m) const noexcept;
 
  private:
-  double H(double x) const noexcept;          // x^-s
-  double HIntegral(double x) const noexcept;  // an antiderivative of H
-  double HIntegralInverse(double x) const noexcept;
-
-  std::uint64_t n_;
-  double s_;
-  double h_integral_x1_;
-  double h_integral_n_;
-  double threshold_;
+  std::vector<std::uint64_t> cumulative_;  // cumulative_[t] = first membership of torrent t
 };
 
 // The info hash of torrent `index` (0-based): a bijective 64-bit mix of the index in the first 8 bytes (so
@@ -54,6 +54,8 @@ Hash InfoHashOf(std::uint64_t index) noexcept;
 // 40 uppercase hex digits of InfoHashOf(index): the whitelist line format.
 std::string InfoHashHex(std::uint64_t index);
 
+// Memberships k in [0, max(torrents, peers)): membership k is peer k % peers in torrent TorrentOf(k).
+//
 // Peer identities: peer p announces from address p % addresses with port p / addresses + 1, so `peers`
 // identities need at least ceil(peers / 65535) source addresses (UDP trackers take the address from the
 // datagram, HTTP trackers from the connection; only the port is ours to choose).
@@ -113,41 +115,43 @@ struct WorkloadOptions {
 
 class Workload {
  public:
-  Workload(const WorkloadOptions& options, const PeerSpace& space) noexcept;
+  Workload(const WorkloadOptions& options, const PeerSpace& space);
   const WorkloadOptions& options() const noexcept { return options_; }
   const PeerSpace& space() const noexcept { return space_; }
 
-  // A steady-state announce by a random peer of `address`: torrent by popularity, a few
-  // started/completed/stopped events, seeder or leecher as fixed for that (torrent, peer).
+  const SwarmTable& swarms() const noexcept { return swarms_; }
+
+  // A steady-state announce by a random membership whose peer is on `address`: a few
+  // started/completed/stopped events, seeder or leecher as fixed for that membership.
   AnnounceSpec Announce(Rng& rng, std::uint32_t address) const noexcept;
-  // The preload announce of (torrent, peer): event started.
-  AnnounceSpec PreloadAnnounce(std::uint64_t torrent, std::uint64_t peer, Rng& rng) const noexcept;
-  // 1..10 distinct torrents by popularity.
+  // The preload announce of membership k: event started.
+  AnnounceSpec PreloadAnnounce(std::uint64_t k, Rng& rng) const noexcept;
+  // 1..10 distinct torrents by popularity (the torrents of random memberships).
   ScrapeSpec Scrape(Rng& rng) const noexcept;
   // True once every scrape_every+1 requests of this counter: the announce:scrape mix.
   bool ScrapeTurn(std::uint64_t& counter) const noexcept;
 
  private:
-  bool IsSeeder(std::uint64_t torrent, std::uint64_t peer) const noexcept;
+  bool IsSeeder(std::uint64_t membership) const noexcept;
+  AnnounceSpec Of(std::uint64_t membership, Event event, Rng& rng) const noexcept;
 
   WorkloadOptions options_;
   PeerSpace space_;
-  ZipfSampler zipf_;
+  SwarmTable swarms_;
 };
 
-// Which announces the preload phase sends: {(k mod torrents, k mod peers) : k < max(torrents, peers)}, so
-// every torrent and every peer is announced at least once. A cursor walks the announces whose peer is on
-// one address (address, address + A, ...), so a UDP socket bound to that address can send them.
+// The preload phase announces every membership once, so every torrent and every peer is in the table. A
+// cursor walks the memberships whose peer is on one address (peers address, address + A, ...; for each
+// peer p the memberships p, p + peers, ...), so a UDP socket bound to that address can send them.
 class PreloadCursor {
  public:
   PreloadCursor() = default;
   PreloadCursor(std::uint64_t torrents, const PeerSpace& space, std::uint32_t address) noexcept;
-  // The next (torrent, peer); false when this address has no more.
-  bool Next(std::uint64_t* torrent, std::uint64_t* peer) noexcept;
+  // The next membership; false when this address has no more.
+  bool Next(std::uint64_t* membership) noexcept;
   std::uint64_t Total() const noexcept;  // announces this cursor yields in all
 
  private:
-  std::uint64_t torrents_ = 0;
   std::uint64_t peers_ = 0;
   std::uint64_t stride_ = 1;
   std::uint64_t peer_ = 0;  // current peer on this address

@@ -121,7 +121,7 @@ struct LivesyncApplyResult {
   std::size_t records = 0;  // whole records in the packet: what kLivesyncReceived counts (upstream)
   std::size_t added = 0;    // announces stored (new or refreshed peers)
   std::size_t removed = 0;  // STOPPED records that removed a peer
-  std::size_t refused = 0;  // announces the access list (or tracker.max_torrents) refused
+  std::size_t refused = 0;  // announces refused by the access list, tracker.max_torrents or max_peers
 };
 
 class Livesync {

@@ -306,6 +306,23 @@ TEST(LivesyncReceiveTest, TheTorrentCapRefusesNewTorrents) {
   EXPECT_EQ(Count(counters, stats::Counter::kTorrentsRefused), 1u);
 }
 
+TEST(LivesyncReceiveTest, ThePeerCapDropsNewPeers) {
+  tracker::TorrentStore store(tracker::StoreLimits{0, 1});
+  access::AccessControl access(access::ListMode::kOpen);
+  stats::CounterBlock counters;
+  LivesyncOptions options;
+  options.tracker_id = kIdB;
+  options.blessed = {NetMask::Of(kNodeA, 128)};
+  Livesync b(LivesyncSockets(UdpSocket(), UdpSocket()), options, store, access, counters);
+  LivesyncApplyResult r =
+      b.HandleDatagram(Packet(kIdA, Family::kV4, {{Hash(1), Peer4(1, 1), 0}, {Hash(1), Peer4(2, 2), 0}}),
+                       kNodeA, TimePoint{kT0});
+  EXPECT_EQ(r.added, 1u);
+  EXPECT_EQ(r.refused, 1u);
+  EXPECT_EQ(store.PeerCount(), 1u);
+  EXPECT_EQ(Count(counters, stats::Counter::kPeersDropped), 1u);
+}
+
 // ---------------------------------------------------------------------------
 // Sockets and ids.
 
@@ -496,9 +513,10 @@ TEST(LivesyncPairTest, AnAnnounceOnOneNodeReachesTheOtherAndAStopRemovesIt) {
   EXPECT_EQ(Lookup(b.store, hash)->counts.seeders, 1u);
   EXPECT_EQ(Count(b.counters, stats::Counter::kLivesyncReceived), 2u);
 
-  // B learned them through sync: when they announce at B, B does not echo them back.
-  b.Announce(hash, seeder, true, t0 + 60 * 20);
-  b.sync->FlushAll(TimePoint{t0 + 60 * 20});
+  // B learned them through sync; announcing at B soon after is a renew of a
+  // young peer, so B does not echo it back (upstream's 10-minute rule).
+  b.Announce(hash, seeder, true, t0 + 60 * 5);
+  b.sync->FlushAll(TimePoint{t0 + 60 * 5});
   EXPECT_EQ(b.sync->packets_sent(), 0u);
 
   a.Stop(hash, seeder, t0 + 5);

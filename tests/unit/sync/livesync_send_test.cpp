@@ -114,14 +114,17 @@ TEST(LivesyncRecordFlagsTest, AFreshCompletionIsSentAtAnyAge) {
   }
 }
 
-TEST(LivesyncRecordFlagsTest, PeersLearnedThroughSyncAreNeverSent) {
-  for (int age : {0, 11, 44}) {
-    EXPECT_EQ(AnnounceRecordFlags(Request(Hash(1), true), KnownPeer(age, tracker::kPeerFromSync)),
-              std::nullopt);
-    EXPECT_EQ(AnnounceRecordFlags(Request(Hash(1), true, AnnounceEvent::kCompleted),
-                                  KnownPeer(age, tracker::kPeerFromSync, true)),
-              std::nullopt);
-  }
+// As upstream: a peer last heard of through sync that now announces here is
+// treated like any re-announce (its stored flags are overwritten), so only the
+// 10-minute renew rule and fresh completions decide.
+TEST(LivesyncRecordFlagsTest, PeersLearnedThroughSyncFollowTheRenewRuleWhenTheyAnnounceHere) {
+  EXPECT_EQ(AnnounceRecordFlags(Request(Hash(1), true), KnownPeer(0, tracker::kPeerFromSync)), std::nullopt);
+  EXPECT_EQ(AnnounceRecordFlags(Request(Hash(1), true), KnownPeer(10, tracker::kPeerFromSync)), std::nullopt);
+  EXPECT_EQ(AnnounceRecordFlags(Request(Hash(1), true), KnownPeer(11, tracker::kPeerFromSync)),
+            std::optional<std::uint8_t>(0x80));
+  EXPECT_EQ(AnnounceRecordFlags(Request(Hash(1), true, AnnounceEvent::kCompleted),
+                                KnownPeer(0, tracker::kPeerFromSync, true)),
+            std::optional<std::uint8_t>(0xC0));
 }
 
 TEST(LivesyncRecordFlagsTest, PeersTheStoreDidNotKeepAreNotSent) {
@@ -157,14 +160,18 @@ TEST(LivesyncRecordFlagsTest, FollowsTheStoresAgeing) {
   EXPECT_TRUE(announce(m + 23, tracker::kPeerSeeding | tracker::kPeerCompleted, AnnounceEvent::kCompleted));
   EXPECT_FALSE(announce(m + 24, tracker::kPeerSeeding | tracker::kPeerCompleted, AnnounceEvent::kCompleted));
 
-  // A peer first stored from a sync record stays marked and is not echoed.
+  // A peer first stored from a sync record that announces here becomes a
+  // local peer: the flag is not kept, so it is sent once it is old enough.
   const PeerEndpoint synced = Peer4(2, 6881);
   store.Announce(hash, synced, tracker::kPeerFromSync, m, tracker::PeerWant{0, true}, rng,
                  tracker::PeerBuffers{});
   tracker::AnnounceOutcome o =
-      store.Announce(hash, synced, 0, m + 30, tracker::PeerWant{0, true}, rng, tracker::PeerBuffers{});
-  EXPECT_EQ(o.previous_age, 30);
+      store.Announce(hash, synced, 0, m + 5, tracker::PeerWant{0, true}, rng, tracker::PeerBuffers{});
+  EXPECT_EQ(o.previous_age, 5);
   EXPECT_EQ(AnnounceRecordFlags(Request(hash), o), std::nullopt);
+  o = store.Announce(hash, synced, 0, m + 30, tracker::PeerWant{0, true}, rng, tracker::PeerBuffers{});
+  EXPECT_EQ(o.previous_flags & tracker::kPeerFromSync, 0);
+  EXPECT_TRUE(AnnounceRecordFlags(Request(hash), o));
 }
 
 // ---------------------------------------------------------------------------
@@ -381,7 +388,7 @@ TEST(LivesyncQueueTest, OnlyWhatUpstreamWouldSendIsQueued) {
   s.node->OnAnnounce(Request(Hash(1)), p, NewPeer(), TimePoint{kT0});                              // sent
   s.node->OnAnnounce(Request(Hash(2)), p, KnownPeer(3), TimePoint{kT0});                           // too soon
   s.node->OnAnnounce(Request(Hash(3)), p, KnownPeer(11), TimePoint{kT0});                          // sent
-  s.node->OnAnnounce(Request(Hash(4)), p, KnownPeer(30, tracker::kPeerFromSync), TimePoint{kT0});  // synced
+  s.node->OnAnnounce(Request(Hash(4)), p, KnownPeer(5, tracker::kPeerFromSync), TimePoint{kT0});  // synced, soon
   s.node->OnAnnounce(Request(Hash(5), true, AnnounceEvent::kCompleted), p, KnownPeer(0, 0x80, true),
                      TimePoint{kT0});                                                      // completed
   s.node->OnStopped(Request(Hash(6), false, AnnounceEvent::kStopped), p, TimePoint{kT0});  // stop: always
