@@ -230,6 +230,13 @@ bool Daemon::LoadAccessList(bool at_startup) {
     return false;
   }
   access::AccessListParse parsed = access::ParseAccessList(*text);
+  if (parsed.list.size() == 0 && parsed.rejected_lines != 0 && !at_startup) {
+    // Nothing but junk is a broken file (a truncated copy, a wrong path), not
+    // an operator emptying the list: keep serving with the previous one.
+    LogWarning("access list " + path + " has no valid info hash in " + std::to_string(parsed.rejected_lines) +
+               " lines; keeping the previous list");
+    return false;
+  }
   std::size_t count = parsed.list.size();
   access_.ReplaceList(std::move(parsed.list));
   LogInfo(std::string(at_startup ? "loaded" : "reloaded") + " access list " + path + ": " + std::to_string(count) +
