@@ -1,6 +1,5 @@
 #include "opentracker/service/network_logs.hpp"
 
-#include <cstring>
 #include <iterator>
 
 namespace ot::service {
@@ -12,14 +11,6 @@ constexpr int kWoodpeckerMinutes = 20;
 NetMask NetworkOf(const IpAddress& ip) { return NetMask::Of(ip, ip.IsV4() ? 96 + 28 : 48); }
 
 }  // namespace
-
-std::size_t Woodpeckers::Hash::operator()(const IpAddress& ip) const noexcept {
-  std::uint64_t a = 0;
-  std::uint64_t b = 0;
-  std::memcpy(&a, ip.bytes.data(), 8);
-  std::memcpy(&b, ip.bytes.data() + 8, 8);
-  return static_cast<std::size_t>(a * 0x9e3779b97f4a7c15ULL ^ b);
-}
 
 void Woodpeckers::OnAnnounce(const AnnounceRequest&, const PeerEndpoint& peer,
                              const tracker::AnnounceOutcome& outcome, TimePoint) {

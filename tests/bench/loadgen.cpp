@@ -169,8 +169,21 @@ void AppendUrlEncoded(std::string& s, const std::uint8_t* p, std::size_t n) {
 struct CpuSnapshot {
   double self_s = 0;
   double server_s = 0;
+  double machine_busy_s = 0;  // every CPU, every process (/proc/stat)
   std::int64_t wall_ns = 0;
 };
+
+// Busy CPU seconds of the whole machine since boot: user, nice, system, irq, softirq, steal.
+double MachineBusySeconds() {
+  FILE* f = std::fopen("/proc/stat", "r");
+  if (!f) return 0;
+  unsigned long long v[8] = {};
+  const int n = std::fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
+                            &v[5], &v[6], &v[7]);
+  std::fclose(f);
+  if (n < 8) return 0;
+  return static_cast<double>(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
 double ServerCpuSeconds(int pid) {
   if (pid <= 0) return 0;
@@ -212,6 +225,7 @@ CpuSnapshot TakeCpu(int server_pid) {
   s.self_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
              static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   s.server_s = ServerCpuSeconds(server_pid);
+  s.machine_busy_s = MachineBusySeconds();
   s.wall_ns = NowNs();
   return s;
 }
@@ -1246,8 +1260,15 @@ int RunLoad(const Options& o) {
   kv("loadgen_cpu_pct", num(self_cpu, 0));
   if (o.server_pid > 0) {
     kv("server_cpu_pct", num(server_cpu, 0));
+    // Tracker CPU per answer: comparable even when the load generator, not the tracker, is the bottleneck.
+    kv("server_cpu_us_per_response", num(rps > 0 ? server_cpu / 100 / rps * 1e6 : 0, 2));
     kv("server_rss_kb", std::to_string(rss));
   }
+  kv("loadgen_cpu_us_per_response", num(rps > 0 ? self_cpu / 100 / rps * 1e6 : 0, 2));
+  // CPU used by anything else during the window (other processes, kernel threads): a busy machine makes
+  // figures noisy, and scripts/bench flags such runs.
+  const double machine = cpu_wall > 0 ? 100.0 * (cpu1.machine_busy_s - cpu0.machine_busy_s) / cpu_wall : 0;
+  kv("other_cpu_pct", num(std::max(0.0, machine - self_cpu - server_cpu), 0));
   for (int k = 0; k < static_cast<int>(ErrorKind::kCount); ++k) {
     const std::uint64_t n = m.error_kinds[k] + pre.error_kinds[k] + wu.error_kinds[k];
     if (n) kv((std::string("err_") + ErrorName(static_cast<ErrorKind>(k))).c_str(), u(n));

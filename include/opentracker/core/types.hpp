@@ -68,6 +68,17 @@ struct IpAddress {
   }
 };
 
+// For unordered containers keyed by client address.
+struct IpAddressHash {
+  std::size_t operator()(const IpAddress& ip) const noexcept {
+    std::uint64_t a = 0;
+    std::uint64_t b = 0;
+    std::memcpy(&a, ip.bytes.data(), 8);
+    std::memcpy(&b, ip.bytes.data() + 8, 8);
+    return static_cast<std::size_t>(a * 0x9e3779b97f4a7c15ULL ^ b);
+  }
+};
+
 // A peer as the tracker knows it: address and port (host byte order here;
 // writers put it on the wire in network order).
 struct PeerEndpoint {

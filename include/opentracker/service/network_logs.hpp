@@ -34,11 +34,8 @@ class Woodpeckers final : public AnnounceObserver {
   std::vector<stats::NetworkCount> Snapshot() const;
 
  private:
-  struct Hash {
-    std::size_t operator()(const IpAddress& ip) const noexcept;
-  };
   mutable std::mutex mutex_;
-  std::unordered_map<IpAddress, std::uint64_t, Hash> counts_;
+  std::unordered_map<IpAddress, std::uint64_t, IpAddressHash> counts_;
 };
 
 class FullLog {

@@ -8,7 +8,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <cstring>
 #include <functional>
 #include <string>
 #include <unordered_map>
@@ -23,17 +22,6 @@
 #include "opentracker/work/worker_pool.hpp"
 
 namespace ot::service {
-
-// Hashes a client address for per-client bookkeeping.
-struct IpHash {
-  std::size_t operator()(const IpAddress& ip) const noexcept {
-    std::uint64_t a = 0;
-    std::uint64_t b = 0;
-    std::memcpy(&a, ip.bytes.data(), 8);
-    std::memcpy(&b, ip.bytes.data() + 8, 8);
-    return static_cast<std::size_t>(a * 0x9e3779b97f4a7c15ULL ^ b);
-  }
-};
 
 struct StatsServiceOptions {
   bool fullscrape = true;           // tracker.fullscrape
@@ -80,7 +68,7 @@ class StatsService final : public StatsResponder {
   work::WorkerPool& pool_;
   Poster post_;
   Gauge open_connections_;
-  std::unordered_map<IpAddress, std::int64_t, IpHash> last_fullscrape_;  // modest full scrapes (reactor only)
+  std::unordered_map<IpAddress, std::int64_t, IpAddressHash> last_fullscrape_;  // modest full scrapes (reactor only)
 };
 
 }  // namespace ot::service
