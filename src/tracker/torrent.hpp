@@ -7,55 +7,60 @@
 #include "opentracker/core/replies.hpp"
 #include "opentracker/core/types.hpp"
 #include "opentracker/tracker/torrent_store.hpp"
-#include "tracker/peer_vector.hpp"
+#include "tracker/peer_list.hpp"
 
 namespace ot::tracker::internal {
 
 // Upstream keeps one base time and one completed count per address family
 // list; both lists are always touched together on announce, so the port keeps
 // one of each per torrent (which also stores a restored count exactly once).
+// 56 bytes, the lone IPv4 peer of most torrents included.
 struct Torrent {
   InfoHash info_hash;
-  std::uint32_t base_minutes = 0;  // last announce, or last clean that found peers
-  std::uint32_t downloaded = 0;
-  std::uint32_t seeders4 = 0;
-  std::uint32_t seeders6 = 0;
-  PeerVector<Peer4> peers4;
-  PeerVector<Peer6> peers6;
+  std::uint32_t base_minutes;  // last announce, or last clean that found peers
+  std::uint32_t downloaded;
+  std::uint32_t seeders4;
+  PeerList4 peers4;
+  PeerList6 peers6;
 
-  std::uint32_t PeerTotal() const noexcept { return peers4.size + peers6.size; }
+  std::uint32_t PeerTotal() const noexcept { return peers4.size() + peers6.size(); }
   SwarmCounts Counts() const noexcept {
-    std::uint32_t seeders = seeders4 + seeders6;
+    std::uint32_t seeders = seeders4 + peers6.seeders();
     return SwarmCounts{seeders, PeerTotal() - seeders, downloaded};
   }
   void Release() noexcept {
     peers4.Release();
     peers6.Release();
+    seeders4 = 0;
   }
 };
 static_assert(std::is_trivially_copyable_v<Torrent>, "torrents are moved with memmove");
+static_assert(sizeof(Torrent) == 56);
 
 struct AgeResult {
   bool dead = false;            // delete the torrent
   std::uint32_t peers_removed = 0;
 };
 
-template <typename Record>
-std::uint32_t AgePeers(PeerVector<Record>& peers, std::uint32_t& seeders, std::uint32_t minutes) noexcept {
+// Ages every peer by `minutes` and drops those reaching the time-out.
+// `seeders` is the list's seeder count (or null for an empty v6 list).
+template <typename List>
+std::uint32_t AgePeers(List& peers, std::uint32_t* seeders, std::uint32_t minutes) noexcept {
   std::uint32_t kept = 0;
   std::uint32_t removed = 0;
-  for (std::uint32_t i = 0; i < peers.size; ++i) {
-    Record& peer = peers.data[i];
+  auto records = peers.view();
+  for (std::uint32_t i = 0; i < records.size(); ++i) {
+    auto peer = records[i];
     std::uint32_t age = peer.age + minutes;
     if (age >= kPeerTimeoutMinutes) {
-      if (peer.flags & kPeerSeeding) --seeders;
+      if (peer.flags & kPeerSeeding) --*seeders;
       ++removed;
       continue;
     }
     peer.age = static_cast<std::uint8_t>(age);
-    peers.data[kept++] = peer;
+    records[kept++] = peer;
   }
-  peers.size = kept;
+  peers.Truncate(kept);
   peers.ShrinkToFit();
   return removed;
 }
@@ -68,7 +73,6 @@ inline AgeResult AgeTorrent(Torrent& t, std::uint32_t now_minutes) noexcept {
   if (elapsed > kTorrentTimeoutMinutes) {
     r.peers_removed = t.PeerTotal();
     t.Release();
-    t.seeders4 = t.seeders6 = 0;
     r.dead = true;
     return r;
   }
@@ -80,7 +84,8 @@ inline AgeResult AgeTorrent(Torrent& t, std::uint32_t now_minutes) noexcept {
     }
     elapsed = kPeerTimeoutMinutes;
   }
-  r.peers_removed = AgePeers(t.peers4, t.seeders4, elapsed) + AgePeers(t.peers6, t.seeders6, elapsed);
+  r.peers_removed = AgePeers(t.peers4, &t.seeders4, elapsed);
+  if (t.peers6.size() != 0) r.peers_removed += AgePeers(t.peers6, &t.peers6.mutable_seeders(), elapsed);
   // An empty list is dated back so the next clean can judge it dead (upstream).
   t.base_minutes = t.PeerTotal() > 0 ? now_minutes
                    : (now_minutes > kPeerTimeoutMinutes ? now_minutes - kPeerTimeoutMinutes : 0);

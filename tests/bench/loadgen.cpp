@@ -885,6 +885,13 @@ class HttpEngine final : public Engine {
   // Moves the exchange on as far as the socket allows (events only say "try again").
   void Progress(Conn& c) {
     const std::int64_t now = NowNs();
+    if (c.state == State::kKeepIdle) {  // an idle kept-alive connection: only a close is expected
+      const ssize_t n = recv(c.fd, buf_.data(), buf_.size(), 0);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+      if (n > 0) r_.Error(p_.phase, ErrorKind::kHttpFraming, now);  // bytes nobody asked for
+      Close(c);  // the next request opens a new connection
+      return;
+    }
     if (c.state == State::kConnecting) {
       while (c.out_done < c.out.size()) {
         const ssize_t n = send(c.fd, c.out.data() + c.out_done, c.out.size() - c.out_done, MSG_NOSIGNAL);
@@ -941,7 +948,7 @@ class HttpEngine final : public Engine {
     ++r_.Of(c.phase).retries;
     Close(c);
     c.reused = false;
-    if (!OpenSocket(c, keep_alive_ ? c.address : c.address, now)) {
+    if (!OpenSocket(c, c.address, now)) {
       r_.Error(c.phase, ErrorKind::kSocket, now);
       c.retry_ns = now + 10'000'000;
       return;
@@ -1072,8 +1079,10 @@ const char* ModeName(Mode m) {
 }
 
 int RunLoad(const Options& o) {
-  const std::uint32_t addresses =
-      std::max<std::uint32_t>(static_cast<std::uint32_t>(o.sockets), PeerSpace::MinAddresses(o.workload.peers));
+  // No more addresses than peers: an address without a peer could announce nothing.
+  const std::uint32_t addresses = static_cast<std::uint32_t>(std::min<std::uint64_t>(
+      o.workload.peers,
+      std::max<std::uint32_t>(static_cast<std::uint32_t>(o.sockets), PeerSpace::MinAddresses(o.workload.peers))));
   const PeerSpace space(o.workload.peers, addresses);
   const Workload workload(o.workload, space);
   Recorder rec;

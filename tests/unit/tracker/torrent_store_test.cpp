@@ -327,3 +327,42 @@ TEST(StoreConcurrencyTest, ParallelAnnouncesAndCleansStayConsistent) {
 
 }  // namespace
 }  // namespace ot::tracker
+
+namespace ot::tracker {
+namespace {
+
+// The compact lists: a lone IPv4 peer lives inside the torrent, the second
+// moves both to the heap and back; the IPv6 block appears and goes away.
+TEST(StoreCompactListsTest, GrowAndShrinkThroughEveryShape) {
+  TorrentStore store;
+  Rng rng(3);
+  std::array<std::uint8_t, 200 * 6> b4{};
+  std::array<std::uint8_t, 200 * 18> b6{};
+  const InfoHash h = Hash(0x42);
+  auto announce = [&](const PeerEndpoint& p, std::uint8_t flags) {
+    return store.Announce(h, p, flags, kNow, PeerWant{200, false}, rng, PeerBuffers{b4, b6});
+  };
+  for (int round = 0; round < 3; ++round) {
+    for (std::uint16_t p = 1; p <= 40; ++p) {
+      AnnounceOutcome o = announce(V4(p), p % 2 ? kPeerSeeding : 0);
+      EXPECT_EQ(o.peers4_written, p);
+      o = announce(V6(p), p % 3 ? 0 : kPeerSeeding);
+      EXPECT_EQ(o.peers6_written, p);
+    }
+    EXPECT_EQ(*store.Scrape(h, kNow), (SwarmCounts{20 + 13, 80 - 33, 0}));
+    for (std::uint16_t p = 40; p >= 1; --p) {
+      store.Stop(h, V4(p), kNow);
+      StopOutcome s = store.Stop(h, V6(p), kNow);
+      EXPECT_EQ(s.counts.seeders + s.counts.leechers, 2u * (p - 1u));
+    }
+    EXPECT_EQ(store.PeerCount(), 0u);
+  }
+  // One of each family again, then ageing empties both.
+  announce(V4(7), 0);
+  announce(V6(7), kPeerSeeding);
+  EXPECT_EQ(store.CleanShard(TorrentStore::ShardOf(h), kNow + kPeerTimeoutMinutes).peers_removed, 2u);
+  EXPECT_EQ(store.PeerCount(), 0u);
+}
+
+}  // namespace
+}  // namespace ot::tracker
