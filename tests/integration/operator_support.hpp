@@ -49,13 +49,13 @@ struct AnnounceOutcome {
 // kNotAuthorizedBody; UDP: action 3 with kNotAuthorized, or upstream DEB's
 // bare 8-byte header in reference mode); anything else is kBroken.
 AnnounceOutcome AnnounceVerdict(const TrackerProcess& tracker, const std::string& hash,
-                                Transport transport = Transport::kHttp, test::Family family = test::Family::kV4,
-                                std::uint16_t port = 6881);
+                                Transport transport = Transport::kHttp,
+                                test::Family family = test::Family::kV4, std::uint16_t port = 6881);
 
 // Polls AnnounceVerdict (bounded, 10 ms apart) until it gives `want` or
 // `timeout` passes; the failure names the last reply.
-::testing::AssertionResult WaitForVerdict(const TrackerProcess& tracker, const std::string& hash, Verdict want,
-                                          Transport transport = Transport::kHttp,
+::testing::AssertionResult WaitForVerdict(const TrackerProcess& tracker, const std::string& hash,
+                                          Verdict want, Transport transport = Transport::kHttp,
                                           test::Family family = test::Family::kV4,
                                           Millis timeout = Millis(5000));
 
