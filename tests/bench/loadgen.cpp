@@ -169,6 +169,7 @@ void AppendUrlEncoded(std::string& s, const std::uint8_t* p, std::size_t n) {
 struct CpuSnapshot {
   double self_s = 0;
   double server_s = 0;
+  double server_user_s = 0;
   double machine_busy_s = 0;  // every CPU, every process (/proc/stat)
   std::int64_t wall_ns = 0;
 };
@@ -185,22 +186,29 @@ double MachineBusySeconds() {
   return static_cast<double>(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-double ServerCpuSeconds(int pid) {
-  if (pid <= 0) return 0;
+// The tracker's user and system CPU seconds (all threads) from /proc/PID/stat.
+bool ServerCpuSeconds(int pid, double* user, double* system) {
+  *user = *system = 0;
+  if (pid <= 0) return false;
   char path[64];
   std::snprintf(path, sizeof(path), "/proc/%d/stat", pid);
   FILE* f = std::fopen(path, "r");
-  if (!f) return 0;
+  if (!f) return false;
   char buf[1024];
   const std::size_t n = std::fread(buf, 1, sizeof(buf) - 1, f);
   std::fclose(f);
   buf[n] = '\0';
   const char* p = std::strrchr(buf, ')');  // the command name may contain spaces
-  if (!p) return 0;
+  if (!p) return false;
   unsigned long long utime = 0, stime = 0;
   // Fields after ")": state(3) ... utime(14) stime(15).
-  if (std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2) return 0;
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  if (std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2) {
+    return false;
+  }
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  *user = static_cast<double>(utime) / tick;
+  *system = static_cast<double>(stime) / tick;
+  return true;
 }
 
 long ServerRssKb(int pid) {
@@ -224,7 +232,9 @@ CpuSnapshot TakeCpu(int server_pid) {
   getrusage(RUSAGE_SELF, &ru);
   s.self_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
              static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-  s.server_s = ServerCpuSeconds(server_pid);
+  double system = 0;
+  ServerCpuSeconds(server_pid, &s.server_user_s, &system);
+  s.server_s = s.server_user_s + system;
   s.machine_busy_s = MachineBusySeconds();
   s.wall_ns = NowNs();
   return s;
@@ -1269,6 +1279,10 @@ int RunLoad(const Options& o) {
   kv("loadgen_cpu_pct", num(self_cpu, 0));
   if (o.server_pid > 0) {
     kv("server_cpu_pct", num(server_cpu, 0));
+    // User-space share of it: the rest is the kernel (sockets, loopback network stack).
+    const double server_total = cpu1.server_s - cpu0.server_s;
+    kv("server_user_share_pct",
+       num(server_total > 0 ? 100.0 * (cpu1.server_user_s - cpu0.server_user_s) / server_total : 0, 0));
     // Tracker CPU per answer: comparable even when the load generator, not the tracker, is the bottleneck.
     kv("server_cpu_us_per_response", num(rps > 0 ? server_cpu / 100 / rps * 1e6 : 0, 2));
     kv("server_rss_kb", std::to_string(rss));
