@@ -63,6 +63,7 @@ struct Connection : Watched {
   std::function<void()> resume;  // a streaming producer waiting for the backlog to shrink
   std::int64_t last_activity_ms = 0;
   bool reading = false;          // io_wantread is on
+  bool read_interest_unsure = false;  // see SetReading
   bool waiting = false;          // a deferred answer is being produced
   bool close_after_output = false;
   bool eof = false;              // the client half-closed
@@ -342,10 +343,19 @@ void Reactor::Impl::Deliver(Completion& completion) {
 void Reactor::Impl::SetReading(Connection& c, bool on) {
   if (c.reading == on) return;
   c.reading = on;
-  if (on) {
-    io_wantread(c.fd);
-  } else {
+  if (!on) {
     io_dontwantread(c.fd);
+    return;
+  }
+  io_wantread(c.fd);
+  if (c.read_interest_unsure) {
+    // libowfat 0.32: io_dontwantwrite, while reading was off, told epoll "no
+    // events" but left its own note that the kernel still watches reads, so
+    // io_wantread above changed nothing in the kernel. Asking for write
+    // readiness re-registers both; the writable event that follows finds
+    // nothing to write and drops write interest again, correctly this time.
+    io_wantwrite(c.fd);
+    c.read_interest_unsure = false;
   }
 }
 
@@ -464,6 +474,7 @@ bool Reactor::Impl::Flush(Connection& c) {
     c.out.clear();
     c.out_sent = 0;
     io_dontwantwrite(c.fd);
+    if (!c.reading) c.read_interest_unsure = true;  // see SetReading
   } else if (c.out_sent > (1u << 20)) {
     c.out.erase(0, c.out_sent);  // keep a long stream's buffer from growing
     c.out_sent = 0;

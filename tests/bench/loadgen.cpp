@@ -11,6 +11,7 @@
 // The summary line starts with "RESULT " and is a list of key=value pairs; a human line starts with "# ".
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -27,6 +28,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -166,12 +168,49 @@ void AppendUrlEncoded(std::string& s, const std::uint8_t* p, std::size_t n) {
   }
 }
 
+// CPU seconds of every other process (kernel threads included), by pid, with its name: tells which
+// process made a run noisy.
+struct ProcessCpu {
+  std::string name;
+  double seconds = 0;
+};
+std::map<int, ProcessCpu> OtherProcesses(int server_pid) {
+  std::map<int, ProcessCpu> out;
+  DIR* d = opendir("/proc");
+  if (!d) return out;
+  const int self = static_cast<int>(getpid());
+  while (dirent* e = readdir(d)) {
+    const int pid = std::atoi(e->d_name);
+    if (pid <= 0 || pid == self || pid == server_pid) continue;
+    char path[64];
+    std::snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+    FILE* f = std::fopen(path, "r");
+    if (!f) continue;
+    char buf[1024];
+    const std::size_t n = std::fread(buf, 1, sizeof(buf) - 1, f);
+    std::fclose(f);
+    buf[n] = '\0';
+    const char* open = std::strchr(buf, '(');
+    const char* close = std::strrchr(buf, ')');
+    unsigned long long utime = 0, stime = 0;
+    if (!open || !close || close < open ||
+        std::sscanf(close + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2) {
+      continue;
+    }
+    out[pid] = ProcessCpu{std::string(open + 1, close), static_cast<double>(utime + stime) /
+                                                            static_cast<double>(sysconf(_SC_CLK_TCK))};
+  }
+  closedir(d);
+  return out;
+}
+
 struct CpuSnapshot {
   double self_s = 0;
   double server_s = 0;
   double server_user_s = 0;
   double machine_busy_s = 0;  // every CPU, every process (/proc/stat)
   std::int64_t wall_ns = 0;
+  std::map<int, ProcessCpu> others;
 };
 
 // Busy CPU seconds of the whole machine since boot: user, nice, system, irq, softirq, steal.
@@ -236,6 +275,7 @@ CpuSnapshot TakeCpu(int server_pid) {
   ServerCpuSeconds(server_pid, &s.server_user_s, &system);
   s.server_s = s.server_user_s + system;
   s.machine_busy_s = MachineBusySeconds();
+  s.others = OtherProcesses(server_pid);
   s.wall_ns = NowNs();
   return s;
 }
@@ -1292,6 +1332,21 @@ int RunLoad(const Options& o) {
   // figures noisy, and scripts/bench flags such runs.
   const double machine = cpu_wall > 0 ? 100.0 * (cpu1.machine_busy_s - cpu0.machine_busy_s) / cpu_wall : 0;
   kv("other_cpu_pct", num(std::max(0.0, machine - self_cpu - server_cpu), 0));
+  // The busiest other process of the window (a compiler, ksoftirqd, a second ot-loadgen, ...).
+  std::string top_name = "-";
+  double top_s = 0;
+  for (const auto& [pid, after] : cpu1.others) {
+    const auto before = cpu0.others.find(pid);
+    const double used = after.seconds - (before != cpu0.others.end() ? before->second.seconds : 0);
+    if (used > top_s) {
+      top_s = used;
+      top_name = after.name;
+    }
+  }
+  for (char& c : top_name) {
+    if (c == ' ' || c == '=' || c < 0x21 || c > 0x7e) c = '_';
+  }
+  kv("other_top", top_name + ":" + num(cpu_wall > 0 ? 100.0 * top_s / cpu_wall : 0, 0));
   for (int k = 0; k < static_cast<int>(ErrorKind::kCount); ++k) {
     const std::uint64_t n = m.error_kinds[k] + pre.error_kinds[k] + wu.error_kinds[k];
     if (n) kv((std::string("err_") + ErrorName(static_cast<ErrorKind>(k))).c_str(), u(n));
