@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <sys/random.h>
 #include <unistd.h>
@@ -155,6 +157,18 @@ class LivesyncObserver final : public service::AnnounceObserver {
  private:
   sync::Livesync& livesync_;
 };
+
+// The worker pool's threads (full scrapes, store walks, dumps) run in the
+// idle scheduling class: on a small machine, or pinned to one core, the
+// reactor and the UDP threads then preempt them at once, so a gzip full
+// scrape of a big table does not delay announces. (The cleaner keeps the
+// normal class: its steps are short, and starving it would keep dead peers.)
+void RunInBackgroundClass() {
+  sched_param param{};
+  if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &param) != 0) {
+    setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19);
+  }
+}
 
 class Daemon {
  public:
@@ -356,7 +370,10 @@ void Daemon::CleanerLoop(stats::CounterBlock& counters) {
 void Daemon::StartThreads() {
   for (std::size_t i = 0; i < kWorkerThreads; ++i) {
     stats::CounterBlock& block = counters_.NewBlock();
-    threads_.emplace_back([this, &block] { pool_.RunWorker(block); });
+    threads_.emplace_back([this, &block] {
+      RunInBackgroundClass();
+      pool_.RunWorker(block);
+    });
   }
   stats::CounterBlock& cleaner_counters = counters_.NewBlock();
   threads_.emplace_back([this, &cleaner_counters] { CleanerLoop(cleaner_counters); });

@@ -329,7 +329,12 @@ Connection* Reactor::Impl::Lookup(const ConnectionToken& token) {
 void Reactor::Impl::Deliver(Completion& completion) {
   Connection* c = Lookup(completion.token);
   if (c == nullptr) return;  // the client went away; its job already saw the cancel flag
-  c->out.append(completion.bytes);
+  if (c->Backlog() == 0) {
+    c->out = std::move(completion.bytes);  // a streamed chunk is large: no copy
+    c->out_sent = 0;
+  } else {
+    c->out.append(completion.bytes);
+  }
   if (completion.last) {
     c->waiting = false;
     c->resume = nullptr;

@@ -208,6 +208,7 @@ struct CpuSnapshot {
   double self_s = 0;
   double server_s = 0;
   double server_user_s = 0;
+  bool server_ok = false;  // the tracker's /proc entry was readable
   double machine_busy_s = 0;  // every CPU, every process (/proc/stat)
   std::int64_t wall_ns = 0;
   std::map<int, ProcessCpu> others;
@@ -272,7 +273,7 @@ CpuSnapshot TakeCpu(int server_pid) {
   s.self_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
              static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   double system = 0;
-  ServerCpuSeconds(server_pid, &s.server_user_s, &system);
+  s.server_ok = ServerCpuSeconds(server_pid, &s.server_user_s, &system);
   s.server_s = s.server_user_s + system;
   s.machine_busy_s = MachineBusySeconds();
   s.others = OtherProcesses(server_pid);
@@ -1317,7 +1318,10 @@ int RunLoad(const Options& o) {
     kv("warmup_timeouts", u(wu.timeouts));
   }
   kv("loadgen_cpu_pct", num(self_cpu, 0));
-  if (o.server_pid > 0) {
+  if (o.server_pid > 0 && !(cpu0.server_ok && cpu1.server_ok)) {
+    kv("server_cpu_pct", "NA");  // the tracker was gone (it crashed, or was stopped) by the end
+    kv("server_alive", "0");
+  } else if (o.server_pid > 0) {
     kv("server_cpu_pct", num(server_cpu, 0));
     // User-space share of it: the rest is the kernel (sockets, loopback network stack).
     const double server_total = cpu1.server_s - cpu0.server_s;
@@ -1331,7 +1335,7 @@ int RunLoad(const Options& o) {
   // CPU used by anything else during the window (other processes, kernel threads): a busy machine makes
   // figures noisy, and scripts/bench flags such runs.
   const double machine = cpu_wall > 0 ? 100.0 * (cpu1.machine_busy_s - cpu0.machine_busy_s) / cpu_wall : 0;
-  kv("other_cpu_pct", num(std::max(0.0, machine - self_cpu - server_cpu), 0));
+  kv("other_cpu_pct", num(std::max(0.0, machine - self_cpu - std::max(0.0, server_cpu)), 0));
   // The busiest other process of the window (a compiler, ksoftirqd, a second ot-loadgen, ...).
   std::string top_name = "-";
   double top_s = 0;
