@@ -59,11 +59,10 @@ struct Connection : Watched {
   std::string in;
   std::string out;
   std::size_t out_sent = 0;
-  CancelFlag cancelled = std::make_shared<std::atomic<bool>>(false);
+  CancelFlag cancelled;  // made when a request is deferred: most connections never need one
   std::function<void()> resume;  // a streaming producer waiting for the backlog to shrink
   std::int64_t last_activity_ms = 0;
   bool reading = false;          // io_wantread is on
-  bool read_interest_unsure = false;  // see SetReading
   bool waiting = false;          // a deferred answer is being produced
   bool close_after_output = false;
   bool eof = false;              // the client half-closed
@@ -269,11 +268,14 @@ void Reactor::Impl::Accept(Listener& listener) {
       } else if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
         // Out of descriptors: stop accepting for a moment instead of spinning.
         listener.paused_until_ms = now_ms_ + 100;
-        io_dontwantread(listener.fd);
+        owfat::StopReading(listener.fd);
       }
       return;
     }
-    if (!io_fd(fd)) {
+    // accept4 made it non-blocking: telling libowfat saves its fcntl. (Not
+    // IO_FD_CANWRITE: libowfat then keeps the fd in its ready-to-write queue
+    // and io_wait stops sleeping.)
+    if (!io_fd_flags(fd, IO_FD_NONBLOCK)) {
       close(fd);
       continue;
     }
@@ -290,8 +292,15 @@ void Reactor::Impl::Accept(Listener& listener) {
     Connection& ref = *c;
     connections_[static_cast<std::size_t>(fd)] = std::move(c);
     ++open_connections_;
-    SetReading(ref, true);
     listener.handler.OnAccept(ref.client);
+    // A client usually sends its request right after connecting: read it now
+    // and, for a one-shot request, answer and close before epoll ever hears
+    // of the socket. Only a connection that waits gets registered.
+    ReadFrom(ref);
+    if (!ref.dead && !ref.reading && !ref.waiting && !ref.close_after_output && !ref.lingering && !ref.eof &&
+        ref.Backlog() <= options_.output_pause_bytes) {
+      SetReading(ref, true);
+    }
   }
 }
 
@@ -348,19 +357,10 @@ void Reactor::Impl::Deliver(Completion& completion) {
 void Reactor::Impl::SetReading(Connection& c, bool on) {
   if (c.reading == on) return;
   c.reading = on;
-  if (!on) {
-    io_dontwantread(c.fd);
-    return;
-  }
-  io_wantread(c.fd);
-  if (c.read_interest_unsure) {
-    // libowfat 0.32: io_dontwantwrite, while reading was off, told epoll "no
-    // events" but left its own note that the kernel still watches reads, so
-    // io_wantread above changed nothing in the kernel. Asking for write
-    // readiness re-registers both; the writable event that follows finds
-    // nothing to write and drops write interest again, correctly this time.
-    io_wantwrite(c.fd);
-    c.read_interest_unsure = false;
+  if (on) {
+    io_wantread(c.fd);
+  } else {
+    owfat::StopReading(c.fd);
   }
 }
 
@@ -428,12 +428,12 @@ bool Reactor::Impl::ProcessRequests(Connection& c) {
       reply_.clear();
       c.handler->OnOversizedRequest(c.client, now_, reply_);
       c.out.append(reply_);
-      c.in.clear();
-      c.close_after_output = true;
+      c.close_after_output = true;  // what is left in `in` decides on a lingering close
       SetReading(c, false);
       return true;
     }
     reply_.clear();
+    if (!c.cancelled) c.cancelled = std::make_shared<std::atomic<bool>>(false);
     HttpDisposition disposition =
         c.handler->OnRequest(std::string_view(c.in).substr(0, *end), c.client,
                              ConnectionToken{c.fd, c.generation}, c.cancelled, now_, reply_);
@@ -443,8 +443,7 @@ bool Reactor::Impl::ProcessRequests(Connection& c) {
       case HttpDisposition::kReply:
         break;
       case HttpDisposition::kReplyAndClose:
-        c.close_after_output = true;
-        c.in.clear();
+        c.close_after_output = true;  // anything left in `in` stays unanswered
         SetReading(c, false);
         break;
       case HttpDisposition::kDeferred:
@@ -478,8 +477,7 @@ bool Reactor::Impl::Flush(Connection& c) {
   if (c.Backlog() == 0) {
     c.out.clear();
     c.out_sent = 0;
-    io_dontwantwrite(c.fd);
-    if (!c.reading) c.read_interest_unsure = true;  // see SetReading
+    owfat::StopWriting(c.fd);
   } else if (c.out_sent > (1u << 20)) {
     c.out.erase(0, c.out_sent);  // keep a long stream's buffer from growing
     c.out_sent = 0;
@@ -488,10 +486,11 @@ bool Reactor::Impl::Flush(Connection& c) {
 }
 
 void Reactor::Impl::StartLinger(Connection& c) {
-  // Shut our side down and read out whatever the client still sends, so the
-  // kernel does not answer unread bytes with a RST that could destroy the
-  // reply in flight (nginx's lingering close).
-  if (c.in.empty() && c.eof) {
+  // With unread bytes from the client (a pipelined request after one that
+  // closes, a body), close() would answer them with a RST that can destroy
+  // the reply in flight: shut our side down and read the rest out first
+  // (nginx's lingering close). Otherwise close at once, as upstream does.
+  if (c.in.empty() || c.eof) {
     Close(c);
     return;
   }
@@ -505,10 +504,10 @@ void Reactor::Impl::StartLinger(Connection& c) {
 void Reactor::Impl::Close(Connection& c) {
   if (c.dead) return;
   c.dead = true;
-  c.cancelled->store(true, std::memory_order_release);
+  if (c.cancelled) c.cancelled->store(true, std::memory_order_release);
   c.resume = nullptr;
   SetReading(c, false);
-  io_dontwantwrite(c.fd);
+  owfat::StopWriting(c.fd);
   closing_.push_back(&c);
 }
 

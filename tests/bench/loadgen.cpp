@@ -61,8 +61,8 @@ struct Options {
   std::string host = "127.0.0.1";
   std::uint32_t host_ip = 0x7f000001;
   int port = 0;
-  int sockets = 16;  // UDP sockets / HTTP source addresses
-  int window = 4;    // UDP requests in flight per socket
+  int sockets = 16;     // UDP sockets / HTTP source addresses
+  int window = 4;       // UDP requests in flight per socket
   int connections = 0;  // HTTP concurrent connections (0: default per mode)
   WorkloadOptions workload;
   std::uint32_t numwant = 30;
@@ -76,7 +76,8 @@ struct Options {
   std::uint64_t seed = 1;
   std::string label;
   int server_pid = 0;
-  double wait = 30;  // probe
+  int ignore_pid = 0;  // a process of the benchmark itself, not counted as "other" load
+  double wait = 30;    // probe
 };
 
 [[noreturn]] void Usage(const char* why) {
@@ -104,6 +105,7 @@ struct Options {
                "  --seed N            workload seed (1)\n"
                "  --label TEXT        echoed in the summary\n"
                "  --server-pid PID    report the tracker's CPU use and VmRSS\n"
+               "  --ignore-pid PID    a helper process (e.g. the full scrape client): not \"other\" load\n"
                "  --wait S            probe: give up after S seconds (30)\n");
   std::exit(2);
 }
@@ -174,14 +176,14 @@ struct ProcessCpu {
   std::string name;
   double seconds = 0;
 };
-std::map<int, ProcessCpu> OtherProcesses(int server_pid) {
+std::map<int, ProcessCpu> OtherProcesses(int server_pid, int ignore_pid) {
   std::map<int, ProcessCpu> out;
   DIR* d = opendir("/proc");
   if (!d) return out;
   const int self = static_cast<int>(getpid());
   while (dirent* e = readdir(d)) {
     const int pid = std::atoi(e->d_name);
-    if (pid <= 0 || pid == self || pid == server_pid) continue;
+    if (pid <= 0 || pid == self || pid == server_pid || pid == ignore_pid) continue;
     char path[64];
     std::snprintf(path, sizeof(path), "/proc/%d/stat", pid);
     FILE* f = std::fopen(path, "r");
@@ -194,11 +196,12 @@ std::map<int, ProcessCpu> OtherProcesses(int server_pid) {
     const char* close = std::strrchr(buf, ')');
     unsigned long long utime = 0, stime = 0;
     if (!open || !close || close < open ||
-        std::sscanf(close + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2) {
+        std::sscanf(close + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) !=
+            2) {
       continue;
     }
-    out[pid] = ProcessCpu{std::string(open + 1, close), static_cast<double>(utime + stime) /
-                                                            static_cast<double>(sysconf(_SC_CLK_TCK))};
+    out[pid] = ProcessCpu{std::string(open + 1, close),
+                          static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK))};
   }
   closedir(d);
   return out;
@@ -208,10 +211,11 @@ struct CpuSnapshot {
   double self_s = 0;
   double server_s = 0;
   double server_user_s = 0;
-  bool server_ok = false;  // the tracker's /proc entry was readable
+  bool server_ok = false;     // the tracker's /proc entry was readable
   double machine_busy_s = 0;  // every CPU, every process (/proc/stat)
   std::int64_t wall_ns = 0;
   std::map<int, ProcessCpu> others;
+  double ignored_s = 0;
 };
 
 // Busy CPU seconds of the whole machine since boot: user, nice, system, irq, softirq, steal.
@@ -219,11 +223,12 @@ double MachineBusySeconds() {
   FILE* f = std::fopen("/proc/stat", "r");
   if (!f) return 0;
   unsigned long long v[8] = {};
-  const int n = std::fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
-                            &v[5], &v[6], &v[7]);
+  const int n = std::fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+                            &v[4], &v[5], &v[6], &v[7]);
   std::fclose(f);
   if (n < 8) return 0;
-  return static_cast<double>(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  return static_cast<double>(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) /
+         static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 // The tracker's user and system CPU seconds (all threads) from /proc/PID/stat.
@@ -266,7 +271,7 @@ long ServerRssKb(int pid) {
   return kb;
 }
 
-CpuSnapshot TakeCpu(int server_pid) {
+CpuSnapshot TakeCpu(int server_pid, int ignore_pid) {
   CpuSnapshot s;
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
@@ -276,7 +281,12 @@ CpuSnapshot TakeCpu(int server_pid) {
   s.server_ok = ServerCpuSeconds(server_pid, &s.server_user_s, &system);
   s.server_s = s.server_user_s + system;
   s.machine_busy_s = MachineBusySeconds();
-  s.others = OtherProcesses(server_pid);
+  s.others = OtherProcesses(server_pid, ignore_pid);
+  if (ignore_pid > 0) {
+    double user = 0, sys = 0;
+    ServerCpuSeconds(ignore_pid, &user, &sys);  // same /proc layout
+    s.ignored_s = user + sys;
+  }
   s.wall_ns = NowNs();
   return s;
 }
@@ -286,10 +296,10 @@ CpuSnapshot TakeCpu(int server_pid) {
 
 struct Policy {
   Phase phase = kMeasure;
-  bool sending = true;          // false while draining
-  bool closed_loop = true;      // false in --latency mode: the driver paces sends
+  bool sending = true;      // false while draining
+  bool closed_loop = true;  // false in --latency mode: the driver paces sends
   std::uint64_t measured_sent = 0;
-  std::uint64_t limit = 0;      // 0: none
+  std::uint64_t limit = 0;  // 0: none
   std::uint64_t sample_counter = 0;
 
   // Reserves one request of the current phase; false when no more may be sent.
@@ -352,7 +362,8 @@ class UdpEngine final : public Engine {
       const int buf = 1 << 20;
       setsockopt(s.fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
       const sockaddr_in local = SockaddrOf(SourceAddress(i), 0);
-      if (bind(s.fd, reinterpret_cast<const sockaddr*>(&local), sizeof(local)) != 0) return Err(error, "bind");
+      if (bind(s.fd, reinterpret_cast<const sockaddr*>(&local), sizeof(local)) != 0)
+        return Err(error, "bind");
       if (connect(s.fd, reinterpret_cast<const sockaddr*>(&server), sizeof(server)) != 0) {
         return Err(error, "connect");
       }
@@ -940,7 +951,7 @@ class HttpEngine final : public Engine {
       const ssize_t n = recv(c.fd, buf_.data(), buf_.size(), 0);
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
       if (n > 0) r_.Error(p_.phase, ErrorKind::kHttpFraming, now);  // bytes nobody asked for
-      Close(c);  // the next request opens a new connection
+      Close(c);                                                     // the next request opens a new connection
       return;
     }
     if (c.state == State::kConnecting) {
@@ -1132,8 +1143,8 @@ const char* ModeName(Mode m) {
 int RunLoad(const Options& o) {
   // No more addresses than peers: an address without a peer could announce nothing.
   const std::uint32_t addresses = static_cast<std::uint32_t>(std::min<std::uint64_t>(
-      o.workload.peers,
-      std::max<std::uint32_t>(static_cast<std::uint32_t>(o.sockets), PeerSpace::MinAddresses(o.workload.peers))));
+      o.workload.peers, std::max<std::uint32_t>(static_cast<std::uint32_t>(o.sockets),
+                                                PeerSpace::MinAddresses(o.workload.peers))));
   const PeerSpace space(o.workload.peers, addresses);
   const Workload workload(o.workload, space);
   Recorder rec;
@@ -1153,7 +1164,8 @@ int RunLoad(const Options& o) {
   }
   if (static_cast<int>(addresses) > o.sockets && o.mode == Mode::kUdp) {
     std::fprintf(stderr, "ot-loadgen: %u sockets (%llu peers need %u source addresses)\n", addresses,
-                 static_cast<unsigned long long>(o.workload.peers), PeerSpace::MinAddresses(o.workload.peers));
+                 static_cast<unsigned long long>(o.workload.peers),
+                 PeerSpace::MinAddresses(o.workload.peers));
   }
 
   const std::int64_t start = NowNs();
@@ -1168,7 +1180,7 @@ int RunLoad(const Options& o) {
   policy.phase = o.preload ? kPreload : (o.warmup > 0 ? kWarmup : kMeasure);
   if (policy.phase == kMeasure) {
     measure_start = start;
-    cpu0 = TakeCpu(o.server_pid);
+    cpu0 = TakeCpu(o.server_pid, o.ignore_pid);
   }
   const std::int64_t duration_ns = static_cast<std::int64_t>(o.duration * 1e9);
   const std::int64_t warmup_ns = static_cast<std::int64_t>(o.warmup * 1e9);
@@ -1188,7 +1200,7 @@ int RunLoad(const Options& o) {
       policy.sending = false;
       measure_stop = now;
       drain_deadline = now + timeout_ns;
-      cpu1 = TakeCpu(o.server_pid);
+      cpu1 = TakeCpu(o.server_pid, o.ignore_pid);
     }
     if (!draining) {
       if (policy.phase == kPreload && engine->PreloadExhausted() && engine->Inflight() == 0) {
@@ -1201,7 +1213,7 @@ int RunLoad(const Options& o) {
           drain_deadline = now;
         } else if (policy.phase == kMeasure) {
           measure_start = now;
-          cpu0 = TakeCpu(o.server_pid);
+          cpu0 = TakeCpu(o.server_pid, o.ignore_pid);
         }
         rate_origin = now;
         rate_issued = 0;
@@ -1209,21 +1221,22 @@ int RunLoad(const Options& o) {
       } else if (policy.phase == kWarmup && now - phase_start >= warmup_ns) {
         policy.phase = kMeasure;
         measure_start = now;
-        cpu0 = TakeCpu(o.server_pid);
-      } else if (policy.phase == kMeasure &&
-                 ((duration_ns > 0 && now - measure_start >= duration_ns) ||
-                  (o.requests > 0 && policy.measured_sent >= o.requests) || (duration_ns == 0 && o.requests == 0))) {
+        cpu0 = TakeCpu(o.server_pid, o.ignore_pid);
+      } else if (policy.phase == kMeasure && ((duration_ns > 0 && now - measure_start >= duration_ns) ||
+                                              (o.requests > 0 && policy.measured_sent >= o.requests) ||
+                                              (duration_ns == 0 && o.requests == 0))) {
         draining = true;
         policy.sending = false;
         measure_stop = now;
         drain_deadline = now + timeout_ns + 100'000'000;
-        cpu1 = TakeCpu(o.server_pid);
+        cpu1 = TakeCpu(o.server_pid, o.ignore_pid);
       }
       if (o.preload && policy.phase == kPreload && now - last_progress > 5 * kSecond) {
         last_progress = now;
         const PhaseCounters& c = rec.Of(kPreload);
         std::fprintf(stderr, "ot-loadgen: preload %llu/%llu announces, %llu errors, %llu timeouts\n",
-                     static_cast<unsigned long long>(c.sent), static_cast<unsigned long long>(engine->PreloadTotal()),
+                     static_cast<unsigned long long>(c.sent),
+                     static_cast<unsigned long long>(engine->PreloadTotal()),
                      static_cast<unsigned long long>(c.errors), static_cast<unsigned long long>(c.timeouts));
       }
     }
@@ -1233,7 +1246,8 @@ int RunLoad(const Options& o) {
     if (!draining && !policy.closed_loop && policy.phase != kPreload) {
       const double due_f = static_cast<double>(now - rate_origin) * o.rate / 1e9;
       std::uint64_t due = static_cast<std::uint64_t>(due_f);
-      if (due > rate_issued + static_cast<std::uint64_t>(o.rate / 10 + 1)) {  // >100 ms behind: drop the backlog
+      if (due >
+          rate_issued + static_cast<std::uint64_t>(o.rate / 10 + 1)) {  // >100 ms behind: drop the backlog
         rate_skipped += due - rate_issued;
         rate_issued = due;
       }
@@ -1263,9 +1277,11 @@ int RunLoad(const Options& o) {
   const double rps = seconds > 0 ? static_cast<double>(m.responses) / seconds : 0;
   const double cpu_wall = static_cast<double>(cpu1.wall_ns - cpu0.wall_ns) / 1e9;
   const double self_cpu = cpu_wall > 0 ? 100.0 * (cpu1.self_s - cpu0.self_s) / cpu_wall : 0;
-  const double server_cpu = cpu_wall > 0 && o.server_pid > 0 ? 100.0 * (cpu1.server_s - cpu0.server_s) / cpu_wall : 0;
+  const double server_cpu =
+      cpu_wall > 0 && o.server_pid > 0 ? 100.0 * (cpu1.server_s - cpu0.server_s) / cpu_wall : 0;
   const long rss = ServerRssKb(o.server_pid);
-  const double mean_bytes = m.responses ? static_cast<double>(m.reply_bytes) / static_cast<double>(m.responses) : 0;
+  const double mean_bytes =
+      m.responses ? static_cast<double>(m.reply_bytes) / static_cast<double>(m.responses) : 0;
 
   std::string line = "RESULT";
   auto kv = [&line](const char* k, const std::string& v) { line += std::string(" ") + k + "=" + v; };
@@ -1335,7 +1351,8 @@ int RunLoad(const Options& o) {
   // CPU used by anything else during the window (other processes, kernel threads): a busy machine makes
   // figures noisy, and scripts/bench flags such runs.
   const double machine = cpu_wall > 0 ? 100.0 * (cpu1.machine_busy_s - cpu0.machine_busy_s) / cpu_wall : 0;
-  kv("other_cpu_pct", num(std::max(0.0, machine - self_cpu - std::max(0.0, server_cpu)), 0));
+  const double ignored = cpu_wall > 0 ? 100.0 * std::max(0.0, cpu1.ignored_s - cpu0.ignored_s) / cpu_wall : 0;
+  kv("other_cpu_pct", num(std::max(0.0, machine - self_cpu - std::max(0.0, server_cpu) - ignored), 0));
   // The busiest other process of the window (a compiler, ksoftirqd, a second ot-loadgen, ...).
   std::string top_name = "-";
   double top_s = 0;
@@ -1355,16 +1372,17 @@ int RunLoad(const Options& o) {
     const std::uint64_t n = m.error_kinds[k] + pre.error_kinds[k] + wu.error_kinds[k];
     if (n) kv((std::string("err_") + ErrorName(static_cast<ErrorKind>(k))).c_str(), u(n));
   }
-  std::printf("# %s %s:%d%s: %llu responses in %.2f s = %.0f/s, %llu errors, %llu timeouts, latency p50 %u us "
-              "p99 %u us, reply %.0f bytes mean%s\n",
-              ModeName(o.mode), o.host.c_str(), o.port, o.latency ? " (latency)" : "",
-              static_cast<unsigned long long>(m.responses), seconds, rps, static_cast<unsigned long long>(m.errors),
-              static_cast<unsigned long long>(m.timeouts), rec.LatencyPercentile(0.5), rec.LatencyPercentile(0.99),
-              mean_bytes,
-              o.preload ? (", preload " + num(static_cast<double>(preload_ns) / 1e9, 1) + " s for " +
-                           u(pre.responses) + " announces")
-                              .c_str()
-                        : "");
+  std::printf(
+      "# %s %s:%d%s: %llu responses in %.2f s = %.0f/s, %llu errors, %llu timeouts, latency p50 %u us "
+      "p99 %u us, reply %.0f bytes mean%s\n",
+      ModeName(o.mode), o.host.c_str(), o.port, o.latency ? " (latency)" : "",
+      static_cast<unsigned long long>(m.responses), seconds, rps, static_cast<unsigned long long>(m.errors),
+      static_cast<unsigned long long>(m.timeouts), rec.LatencyPercentile(0.5), rec.LatencyPercentile(0.99),
+      mean_bytes,
+      o.preload ? (", preload " + num(static_cast<double>(preload_ns) / 1e9, 1) + " s for " +
+                   u(pre.responses) + " announces")
+                      .c_str()
+                : "");
   std::printf("%s\n", line.c_str());
   std::fflush(stdout);
   return 0;
@@ -1377,8 +1395,9 @@ int RunFullScrape(const Options& o) {
   const std::int64_t start = NowNs();
   const std::int64_t end = start + static_cast<std::int64_t>(o.duration * 1e9);
   std::vector<char> buf(1 << 20);
-  const std::string request = "GET /scrape HTTP/1.1\r\nHost: " + o.host + ":" + std::to_string(o.port) +
-                              "\r\nUser-Agent: ot-loadgen/1.0\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n";
+  const std::string request =
+      "GET /scrape HTTP/1.1\r\nHost: " + o.host + ":" + std::to_string(o.port) +
+      "\r\nUser-Agent: ot-loadgen/1.0\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n";
   std::uint64_t done = 0, errors = 0, bytes = 0, raw = 0;
   double total_s = 0, max_s = 0;
   std::uint64_t error_kinds[static_cast<int>(ErrorKind::kCount)] = {};
@@ -1457,8 +1476,8 @@ int RunFullScrape(const Options& o) {
       }
     }
     if (fd >= 0) close(fd);
-    if (failure == ErrorKind::kCount && (!head.gzip || body < 18 || first[0] != 0x1f || first[1] != 0x8b ||
-                                         first[2] != 8)) {
+    if (failure == ErrorKind::kCount &&
+        (!head.gzip || body < 18 || first[0] != 0x1f || first[1] != 0x8b || first[2] != 8)) {
       failure = ErrorKind::kGzip;
     }
     const double s = static_cast<double>(NowNs() - t0) / 1e9;
@@ -1480,18 +1499,22 @@ int RunFullScrape(const Options& o) {
   const double seconds = static_cast<double>(NowNs() - start) / 1e9;
   std::string extra;
   for (int k = 0; k < static_cast<int>(ErrorKind::kCount); ++k) {
-    if (error_kinds[k]) extra += " err_" + std::string(ErrorName(static_cast<ErrorKind>(k))) + "=" + std::to_string(error_kinds[k]);
+    if (error_kinds[k])
+      extra +=
+          " err_" + std::string(ErrorName(static_cast<ErrorKind>(k))) + "=" + std::to_string(error_kinds[k]);
   }
   std::printf("# fullscrape %s:%d: %llu full scrapes in %.1f s, %.1f MB received, %.2f s mean, %llu errors\n",
-              o.host.c_str(), o.port, static_cast<unsigned long long>(done), seconds, static_cast<double>(bytes) / 1e6,
-              done ? total_s / static_cast<double>(done) : 0.0, static_cast<unsigned long long>(errors));
-  std::printf("RESULT mode=fullscrape%s%s target=%s:%d seconds=%.3f fullscrapes=%llu errors=%llu "
-              "wire_bytes_mean=%.0f gzip_isize_mean=%.0f fullscrape_s_mean=%.3f fullscrape_s_max=%.3f%s\n",
-              o.label.empty() ? "" : " label=", o.label.c_str(), o.host.c_str(), o.port, seconds,
-              static_cast<unsigned long long>(done), static_cast<unsigned long long>(errors),
-              done ? static_cast<double>(bytes) / static_cast<double>(done) : 0.0,
-              done ? static_cast<double>(raw) / static_cast<double>(done) : 0.0,
-              done ? total_s / static_cast<double>(done) : 0.0, max_s, extra.c_str());
+              o.host.c_str(), o.port, static_cast<unsigned long long>(done), seconds,
+              static_cast<double>(bytes) / 1e6, done ? total_s / static_cast<double>(done) : 0.0,
+              static_cast<unsigned long long>(errors));
+  std::printf(
+      "RESULT mode=fullscrape%s%s target=%s:%d seconds=%.3f fullscrapes=%llu errors=%llu "
+      "wire_bytes_mean=%.0f gzip_isize_mean=%.0f fullscrape_s_mean=%.3f fullscrape_s_max=%.3f%s\n",
+      o.label.empty() ? "" : " label=", o.label.c_str(), o.host.c_str(), o.port, seconds,
+      static_cast<unsigned long long>(done), static_cast<unsigned long long>(errors),
+      done ? static_cast<double>(bytes) / static_cast<double>(done) : 0.0,
+      done ? static_cast<double>(raw) / static_cast<double>(done) : 0.0,
+      done ? total_s / static_cast<double>(done) : 0.0, max_s, extra.c_str());
   return 0;
 }
 
@@ -1564,8 +1587,8 @@ int RunProbe(const Options& o) {
     usleep(100'000);
   }
   if (!udp_ok || !tcp_ok) {
-    std::fprintf(stderr, "ot-loadgen: tracker at %s:%d not ready after %.0f s (udp %s, tcp %s)\n", o.host.c_str(),
-                 o.port, o.wait, udp_ok ? "ok" : "no", tcp_ok ? "ok" : "no");
+    std::fprintf(stderr, "ot-loadgen: tracker at %s:%d not ready after %.0f s (udp %s, tcp %s)\n",
+                 o.host.c_str(), o.port, o.wait, udp_ok ? "ok" : "no", tcp_ok ? "ok" : "no");
     return 1;
   }
   return 0;
@@ -1688,6 +1711,8 @@ int main(int argc, char** argv) {
       o.label = value();
     } else if (a == "--server-pid") {
       o.server_pid = static_cast<int>(ParseCount(value(), "--server-pid"));
+    } else if (a == "--ignore-pid") {
+      o.ignore_pid = static_cast<int>(ParseCount(value(), "--ignore-pid"));
     } else if (a == "--wait") {
       o.wait = ParseDouble(value(), "--wait");
     } else {
@@ -1703,7 +1728,7 @@ int main(int argc, char** argv) {
   if (o.preload && o.mode == Mode::kHttpKeepAlive) Usage("--preload needs --mode udp or http");
   if (o.label.find_first_of(" \t\n=") != std::string::npos) Usage("--label may not contain blanks or '='");
 
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = OnSignal;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);

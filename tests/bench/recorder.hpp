@@ -20,18 +20,18 @@ struct PhaseCounters {
   std::uint64_t responses = 0;  // valid announce and scrape replies
   std::uint64_t announces = 0;
   std::uint64_t scrapes = 0;
-  std::uint64_t errors = 0;     // invalid replies and failed exchanges (timeouts not included)
+  std::uint64_t errors = 0;  // invalid replies and failed exchanges (timeouts not included)
   std::uint64_t timeouts = 0;
-  std::uint64_t late = 0;       // replies to requests already given up (timed out)
-  std::uint64_t connects = 0;   // BEP 15 connects answered / TCP connections made
-  std::uint64_t retries = 0;    // HTTP: request re-sent on a fresh connection after the server closed
+  std::uint64_t late = 0;      // replies to requests already given up (timed out)
+  std::uint64_t connects = 0;  // BEP 15 connects answered / TCP connections made
+  std::uint64_t retries = 0;   // HTTP: request re-sent on a fresh connection after the server closed
   std::uint64_t reply_bytes = 0;
   std::uint64_t error_kinds[static_cast<int>(ErrorKind::kCount)] = {};
 };
 
 class Recorder {
  public:
-  static constexpr std::size_t kMaxSize = 16384;        // sizes above are counted in the last bucket
+  static constexpr std::size_t kMaxSize = 16384;         // sizes above are counted in the last bucket
   static constexpr std::size_t kMaxSamples = 32u << 20;  // latency samples kept (128 MiB)
 
   Recorder() : sizes_(kMaxSize + 1, 0) {}
@@ -47,7 +47,8 @@ class Recorder {
     if (p != kMeasure) return;
     ++sizes_[std::min(bytes, kMaxSize)];
     if (latency_us_.size() < kMaxSamples) {
-      latency_us_.push_back(static_cast<std::uint32_t>(std::min<std::int64_t>(latency_ns / 1000, UINT32_MAX)));
+      latency_us_.push_back(
+          static_cast<std::uint32_t>(std::min<std::int64_t>(latency_ns / 1000, UINT32_MAX)));
     }
     last_measured_ns_ = std::max(last_measured_ns_, now_ns);
   }

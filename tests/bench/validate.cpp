@@ -248,7 +248,8 @@ int ParseHttpHead(std::string_view buffer, HttpHead* head) noexcept {
   return 1;
 }
 
-bool CheckBencodedAnnounce(std::string_view body, std::uint32_t numwant, bool stopped, ErrorKind* kind) noexcept {
+bool CheckBencodedAnnounce(std::string_view body, std::uint32_t numwant, bool stopped,
+                           ErrorKind* kind) noexcept {
   BencodeReader r(body);
   if (!r.Expect('d')) return Fail(kind, ErrorKind::kBencode);
   std::int64_t complete = -1, incomplete = -1, interval = -1;
@@ -365,7 +366,8 @@ void TestUdp() {
   Expect(CheckUdpConnect(connect.data(), connect.size(), 0x1234, &id, &k), "udp connect ok");
   Expect(!CheckUdpConnect(connect.data(), connect.size(), 0x1235, &id, &k) && k == ErrorKind::kTxid,
          "udp connect txid");
-  Expect(!CheckUdpConnect(connect.data(), 15, 0x1234, &id, &k) && k == ErrorKind::kLength, "udp connect short");
+  Expect(!CheckUdpConnect(connect.data(), 15, 0x1234, &id, &k) && k == ErrorKind::kLength,
+         "udp connect short");
   // Announce with two peers, one leecher one seeder (spec §4.4).
   auto announce = Bytes({1, 7, 1761, 1, 1});
   const std::uint8_t peers[12] = {127, 0, 0, 1, 0x1a, 0xe1, 127, 0, 0, 1, 0x1b, 0x58};
@@ -383,7 +385,8 @@ void TestUdp() {
          "udp announce peers without swarm");
   auto stopped = Bytes({1, 7, 1761, 0, 0});
   Expect(CheckUdpAnnounce(stopped.data(), stopped.size(), 7, 30, true, &k), "udp stopped ok");
-  Expect(!CheckUdpAnnounce(stopped.data(), stopped.size(), 7, 30, false, &k), "udp empty swarm after announce");
+  Expect(!CheckUdpAnnounce(stopped.data(), stopped.size(), 7, 30, false, &k),
+         "udp empty swarm after announce");
   auto not_authorised = Bytes({1, 7});  // DEB's 8-byte reply for a hash outside the whitelist
   Expect(!CheckUdpAnnounce(not_authorised.data(), 8, 7, 30, false, &k) && k == ErrorKind::kLength,
          "udp 8-byte announce reply");
@@ -394,13 +397,15 @@ void TestUdp() {
          "udp error reply");
   auto scrape = Bytes({2, 9, 1, 5, 2, 0, 0, 0});
   Expect(CheckUdpScrape(scrape.data(), scrape.size(), 9, 2, &k), "udp scrape ok");
-  Expect(!CheckUdpScrape(scrape.data(), scrape.size(), 9, 3, &k) && k == ErrorKind::kLength, "udp scrape count");
+  Expect(!CheckUdpScrape(scrape.data(), scrape.size(), 9, 3, &k) && k == ErrorKind::kLength,
+         "udp scrape count");
   Expect(!CheckUdpScrape(scrape.data(), scrape.size(), 9, 1, &k), "udp scrape extra entry");
 }
 
 void TestHttp() {
   HttpHead h;
-  const std::string ok = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\nd5:filesdee";
+  const std::string ok =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\nd5:filesdee";
   Expect(ParseHttpHead(ok, &h) == 1 && h.status == 200 && h.content_length == 11 && !h.close &&
              h.header_length == ok.size() - 11,
          "http head ok");
@@ -411,9 +416,10 @@ void TestHttp() {
   Expect(ParseHttpHead("HTTP/1.0 404 Not Found\r\nContent-Length: 25\r\n\r\n", &h) == 1 && h.status == 404 &&
              h.close,
          "http 1.0 closes");
-  Expect(ParseHttpHead("HTTP/1.1 200 OK\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n", &h) == 1 &&
-             h.close && h.chunked && h.content_length == HttpHead::kNoLength,
-         "http chunked close");
+  Expect(
+      ParseHttpHead("HTTP/1.1 200 OK\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n", &h) == 1 &&
+          h.close && h.chunked && h.content_length == HttpHead::kNoLength,
+      "http chunked close");
   Expect(ParseHttpHead("HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n", &h) == -1, "http bad length");
   Expect(ParseHttpHead("HTTP/1.1 2000 OK\r\n\r\n", &h) == -1, "http bad status");
   Expect(ParseHttpHead("garbage\r\n\r\n", &h) == -1, "http garbage");
@@ -443,8 +449,9 @@ void TestHttp() {
   Expect(!CheckBencodedAnnounce("d8:completei1e10:incompletei0e8:intervali1800e12:min intervali900ee", 30,
                                 false, &k),
          "announce without peers");
-  Expect(!CheckBencodedAnnounce("d10:incompletei0e8:completei1e8:intervali1800e5:peers6:abcdefe", 30, false, &k),
-         "announce unsorted keys");
+  Expect(
+      !CheckBencodedAnnounce("d10:incompletei0e8:completei1e8:intervali1800e5:peers6:abcdefe", 30, false, &k),
+      "announce unsorted keys");
   Expect(!CheckBencodedAnnounce("d8:completei01e10:incompletei0e8:intervali1800e5:peers6:abcdefe", 30, false,
                                 &k),
          "announce non-canonical int");

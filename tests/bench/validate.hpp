@@ -42,11 +42,11 @@ bool CheckUdpScrape(const std::uint8_t* p, std::size_t n, std::uint32_t txid, in
 // A parsed HTTP response head.
 struct HttpHead {
   int status = 0;
-  std::size_t header_length = 0;               // through the blank line
-  std::size_t content_length = kNoLength;      // kNoLength: none given
+  std::size_t header_length = 0;           // through the blank line
+  std::size_t content_length = kNoLength;  // kNoLength: none given
   bool chunked = false;
-  bool close = false;                          // Connection: close, or HTTP/1.0 without keep-alive
-  bool gzip = false;                           // Content-Encoding: gzip
+  bool close = false;  // Connection: close, or HTTP/1.0 without keep-alive
+  bool gzip = false;   // Content-Encoding: gzip
   static constexpr std::size_t kNoLength = static_cast<std::size_t>(-1);
 };
 // 1: head complete (*head filled); 0: need more bytes; -1: malformed.
@@ -55,7 +55,8 @@ int ParseHttpHead(std::string_view buffer, HttpHead* head) noexcept;
 // Bencoded announce body (§3.5): a dictionary with ascending keys, integers `complete`, `incomplete`,
 // `interval` (> 0), compact `peers` (6-byte records; `peers6` 18-byte records optional), at most numwant
 // peers and no more than seeders + leechers; a non-stopped announce counts at least the announcer.
-bool CheckBencodedAnnounce(std::string_view body, std::uint32_t numwant, bool stopped, ErrorKind* kind) noexcept;
+bool CheckBencodedAnnounce(std::string_view body, std::uint32_t numwant, bool stopped,
+                           ErrorKind* kind) noexcept;
 // Bencoded scrape body (§3.6): `files` maps 20-byte hashes to {complete, downloaded, incomplete}; the
 // hashes are a subsequence of those asked for, in order (unknown torrents are left out).
 bool CheckBencodedScrape(std::string_view body, const ScrapeSpec& spec, ErrorKind* kind) noexcept;

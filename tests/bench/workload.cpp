@@ -168,8 +168,10 @@ AnnounceSpec Workload::Announce(Rng& rng, std::uint32_t address) const noexcept 
   const std::uint64_t membership = peer + p * rng.Below((m - peer + p - 1) / p);
   // 2% started, 1% completed, 1% stopped: most announces are the periodic re-announce without an event.
   const std::uint64_t roll = rng.Below(100);
-  const Event event =
-      roll < 2 ? Event::kStarted : roll < 3 ? Event::kCompleted : roll < 4 ? Event::kStopped : Event::kNone;
+  const Event event = roll < 2   ? Event::kStarted
+                      : roll < 3 ? Event::kCompleted
+                      : roll < 4 ? Event::kStopped
+                                 : Event::kNone;
   return Of(membership, event, rng);
 }
 
@@ -190,7 +192,8 @@ ScrapeSpec Workload::Scrape(Rng& rng) const noexcept {
 
 bool Workload::ScrapeTurn(std::uint64_t& counter) const noexcept {
   if (options_.scrape_every <= 0) return false;
-  return counter++ % static_cast<std::uint64_t>(options_.scrape_every + 1) == static_cast<std::uint64_t>(options_.scrape_every);
+  return counter++ % static_cast<std::uint64_t>(options_.scrape_every + 1) ==
+         static_cast<std::uint64_t>(options_.scrape_every);
 }
 
 PreloadCursor::PreloadCursor(std::uint64_t torrents, const PeerSpace& space, std::uint32_t address) noexcept

@@ -154,8 +154,8 @@ class PreloadCursor {
  private:
   std::uint64_t peers_ = 0;
   std::uint64_t stride_ = 1;
-  std::uint64_t peer_ = 0;  // current peer on this address
-  std::uint64_t k_ = 0;     // current k for that peer: peer_, peer_ + peers, ...
+  std::uint64_t peer_ = 0;   // current peer on this address
+  std::uint64_t k_ = 0;      // current k for that peer: peer_, peer_ + peers, ...
   std::uint64_t limit_ = 0;  // max(torrents, peers)
   std::uint32_t address_ = 0;
 };
