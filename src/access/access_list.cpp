@@ -1,6 +1,8 @@
 // Access list text formats (spec §8.1, §8.3) and the sorted hash set.
 #include "opentracker/access/access_list.hpp"
 
+#include "opentracker/core/hash_search.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -47,10 +49,6 @@ bool IsBlank(std::string_view line) noexcept {
   return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
 }
 
-bool HashLess(const InfoHash& a, const InfoHash& b) noexcept {
-  return std::memcmp(a.bytes.data(), b.bytes.data(), kInfoHashSize) < 0;
-}
-
 int CompareHashes(const void* a, const void* b) noexcept { return std::memcmp(a, b, kInfoHashSize); }
 
 bool HashEqual(const InfoHash& a, const InfoHash& b) noexcept {
@@ -70,7 +68,10 @@ AccessList::AccessList(std::vector<InfoHash> hashes) : hashes_(std::move(hashes)
 }
 
 bool AccessList::Contains(const InfoHash& hash) const noexcept {
-  return std::binary_search(hashes_.begin(), hashes_.end(), hash, HashLess);
+  std::size_t i = HashLowerBound(hashes_.data(), hashes_.size(), hash, [](const InfoHash& h) -> const InfoHash& {
+    return h;
+  });
+  return i < hashes_.size() && hashes_[i] == hash;
 }
 
 AccessListParse ParseAccessList(std::string_view text) {

@@ -27,6 +27,7 @@ constexpr std::int64_t kLingerMs = 2000;          // reading out a closing clien
 constexpr std::size_t kAcceptsPerWakeup = 64;
 constexpr std::size_t kUdpBatchesPerWakeup = 8;
 constexpr std::size_t kResumeBelowBytes = 64 * 1024;  // ask a streaming producer for more below this backlog
+constexpr std::size_t kWriteSlice = 256 * 1024;       // per connection and wake-up, so one stream cannot hog the loop
 
 enum class Kind : std::uint8_t { kListener, kUdp, kWakeup, kConnection };
 
@@ -460,8 +461,14 @@ bool Reactor::Impl::ProcessRequests(Connection& c) {
 
 // Writes queued bytes. False if the connection was closed.
 bool Reactor::Impl::Flush(Connection& c) {
+  std::size_t written = 0;
   while (c.Backlog() > 0) {
-    std::int64_t n = io_trywrite(c.fd, c.out.data() + c.out_sent, static_cast<std::int64_t>(c.Backlog()));
+    if (written >= kWriteSlice) {
+      io_wantwrite(c.fd);  // the rest on a later wake-up, after other clients had their turn
+      return true;
+    }
+    std::int64_t n = io_trywrite(c.fd, c.out.data() + c.out_sent,
+                                 static_cast<std::int64_t>(std::min(c.Backlog(), kWriteSlice)));
     if (n == -1) {
       io_wantwrite(c.fd);
       return true;
@@ -471,6 +478,7 @@ bool Reactor::Impl::Flush(Connection& c) {
       return false;
     }
     c.out_sent += static_cast<std::size_t>(n);
+    written += static_cast<std::size_t>(n);
     c.last_activity_ms = now_ms_;
     if (c.resume && c.Backlog() < kResumeBelowBytes) break;
   }

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <vector>
 
+#include "opentracker/core/hash_search.hpp"
 #include "tracker/peer_select.hpp"
 #include "tracker/torrent.hpp"
 
@@ -24,10 +25,10 @@ struct alignas(64) TorrentStore::Shard {
 
   // Index of `hash` or of where it belongs.
   std::size_t LowerBound(const InfoHash& hash, bool* found) const noexcept {
-    auto it = std::lower_bound(torrents.begin(), torrents.end(), hash,
-                               [](const Torrent& t, const InfoHash& h) { return t.info_hash < h; });
-    *found = it != torrents.end() && it->info_hash == hash;
-    return static_cast<std::size_t>(it - torrents.begin());
+    std::size_t i = HashLowerBound(torrents.data(), torrents.size(), hash,
+                                   [](const Torrent& t) -> const InfoHash& { return t.info_hash; });
+    *found = i < torrents.size() && torrents[i].info_hash == hash;
+    return i;
   }
 
   Torrent* Find(const InfoHash& hash) noexcept {

@@ -18,8 +18,13 @@ inline constexpr std::size_t kPeerIdSize = 20;
 struct InfoHash {
   std::array<std::uint8_t, kInfoHashSize> bytes{};
 
-  friend auto operator<=>(const InfoHash&, const InfoHash&) = default;
-  friend bool operator==(const InfoHash&, const InfoHash&) = default;
+  // memcmp order: the order of upstream's sorted buckets and of full scrapes.
+  friend std::strong_ordering operator<=>(const InfoHash& a, const InfoHash& b) noexcept {
+    return std::memcmp(a.bytes.data(), b.bytes.data(), kInfoHashSize) <=> 0;
+  }
+  friend bool operator==(const InfoHash& a, const InfoHash& b) noexcept {
+    return std::memcmp(a.bytes.data(), b.bytes.data(), kInfoHashSize) == 0;
+  }
 
   static InfoHash FromBytes(std::span<const std::uint8_t, kInfoHashSize> raw) noexcept {
     InfoHash h;

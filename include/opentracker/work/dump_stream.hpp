@@ -20,9 +20,11 @@ enum class Compression : std::uint8_t { kNone, kGzip };
 
 class DumpStream {
  public:
-  // Upstream builds 1 MiB chunks; the port aims a little lower so a chunk
-  // and its gzip output stay within one allocation class.
-  static constexpr std::size_t kChunkBytes = 512 * 1024;
+  // Upstream builds 1 MiB chunks. The port makes small ones: they stay below
+  // malloc's mmap threshold (no mmap/munmap, with its TLB shootdowns, on the
+  // reactor thread that frees them) and each step is short, so announces
+  // are never queued behind a big piece of a full scrape.
+  static constexpr std::size_t kChunkBytes = 64 * 1024;
 
   DumpStream(const tracker::TorrentStore& store, stats::DumpFormat format, Compression compression);
   ~DumpStream();
