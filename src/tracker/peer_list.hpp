@@ -24,13 +24,43 @@ template <typename Record>
 struct PeerOrder {
   static constexpr std::size_t kKeySize = sizeof(Record{}.ip) + sizeof(Record{}.port);
 
+  static std::uint64_t Load64(const std::uint8_t* p) noexcept {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    return __builtin_bswap64(v);
+  }
+  // memcmp order of the address+port bytes, as integer compares (no call):
+  // IPv4 6 bytes as one number, IPv6 as 8 + 8 + 2 bytes.
+  static int Compare(const Record& a, const Record& b) noexcept {
+    const auto* x = reinterpret_cast<const std::uint8_t*>(&a);
+    const auto* y = reinterpret_cast<const std::uint8_t*>(&b);
+    std::uint64_t p;
+    std::uint64_t q;
+    if constexpr (kKeySize == 6) {
+      p = Load64(x) >> 16;  // records are 8 bytes, so reading 8 is in bounds
+      q = Load64(y) >> 16;
+    } else {
+      p = Load64(x);
+      q = Load64(y);
+      if (p == q) {
+        p = Load64(x + 8);
+        q = Load64(y + 8);
+        if (p == q) {
+          p = static_cast<std::uint64_t>(x[16]) << 8 | x[17];
+          q = static_cast<std::uint64_t>(y[16]) << 8 | y[17];
+        }
+      }
+    }
+    return p < q ? -1 : (p > q ? 1 : 0);
+  }
+
   // Index of the record with `key`'s address+port, or of where it belongs.
   static std::uint32_t LowerBound(const Record* data, std::uint32_t size, const Record& key, bool* found) noexcept {
     std::uint32_t lo = 0;
     std::uint32_t hi = size;
     while (lo < hi) {
       std::uint32_t mid = lo + (hi - lo) / 2;
-      int c = std::memcmp(&data[mid], &key, kKeySize);
+      int c = Compare(data[mid], key);
       if (c == 0) {
         *found = true;
         return mid;
