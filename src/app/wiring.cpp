@@ -1,6 +1,5 @@
 #include "app/wiring.hpp"
 
-#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -21,8 +20,10 @@
 #include "app/access_fifo.hpp"
 #include "app/completed_log.hpp"
 #include "app/files.hpp"
+#include "app/listeners.hpp"
 #include "app/log.hpp"
 #include "app/privileges.hpp"
+#include "app/statefile.hpp"
 #include "opentracker/access/access_control.hpp"
 #include "opentracker/access/access_list.hpp"
 #include "opentracker/net/reactor.hpp"
@@ -34,10 +35,8 @@
 #include "opentracker/service/tracker_core.hpp"
 #include "opentracker/service/udp_service.hpp"
 #include "opentracker/stats/counters.hpp"
-#include "opentracker/stats/statedump.hpp"
 #include "opentracker/sync/livesync.hpp"
 #include "opentracker/tracker/torrent_store.hpp"
-#include "opentracker/work/dump_stream.hpp"
 #include "opentracker/work/worker_pool.hpp"
 
 namespace ot::app {
@@ -46,71 +45,6 @@ namespace {
 
 constexpr int kExitPanic = 111;  // upstream's panic() status, kept for scripts that check it
 constexpr std::size_t kWorkerThreads = 2;
-
-struct UdpGroup {
-  std::vector<int> fds;
-  std::uint32_t workers = 0;  // 0: the reactor serves the single socket
-};
-
-struct Sockets {
-  std::vector<int> tcp;
-  std::vector<UdpGroup> udp;
-
-  void CloseAll() {
-    for (int fd : tcp) close(fd);
-    for (UdpGroup& g : udp) {
-      for (int fd : g.fds) close(fd);
-    }
-    tcp.clear();
-    udp.clear();
-  }
-};
-
-bool OpenListener(const config::Listener& l, Sockets& sockets, std::string* error) {
-  if (l.kind == config::SocketKind::kTcp) {
-    int fd = net::OpenTcpListener(l.address.ip, l.address.port, error);
-    if (fd < 0) return false;
-    sockets.tcp.push_back(fd);
-    return true;
-  }
-  UdpGroup group;
-  group.workers = l.udp_workers;
-  group.fds = net::OpenUdpSockets(l.address.ip, l.address.port, l.udp_workers == 0 ? 1 : l.udp_workers,
-                                  l.udp_workers != 0, error);
-  if (group.fds.empty()) return false;
-  sockets.udp.push_back(std::move(group));
-  return true;
-}
-
-// With nothing configured, upstream binds TCP and UDP on the current -i
-// address, port 6969; "::" is dual stack. A machine without IPv6 gets 0.0.0.0.
-std::vector<config::Listener> ListenersOf(const config::Config& config) {
-  if (!config.listeners.empty()) return config.listeners;
-  std::vector<config::Listener> defaults;
-  for (config::SocketKind kind : {config::SocketKind::kTcp, config::SocketKind::kUdp}) {
-    config::Listener l;
-    l.kind = kind;
-    l.address = proto::ListenAddress{config.default_ip, config::kDefaultPort};
-    defaults.push_back(l);
-  }
-  return defaults;
-}
-
-bool OpenSockets(const config::Config& config, Sockets& sockets, std::string* error) {
-  std::vector<config::Listener> listeners = ListenersOf(config);
-  const bool implicit_any = config.listeners.empty() && config.default_ip == IpAddress{};
-  for (config::Listener l : listeners) {
-    if (OpenListener(l, sockets, error)) continue;
-    if (implicit_any && (errno == EAFNOSUPPORT || errno == EADDRNOTAVAIL)) {
-      LogWarning("no IPv6 on this machine (" + *error + "); listening on 0.0.0.0 instead");
-      l.address.ip = IpAddress::FromV4(0, 0, 0, 0);
-      if (OpenListener(l, sockets, error)) continue;
-    }
-    sockets.CloseAll();
-    return false;
-  }
-  return true;
-}
 
 access::ListMode ModeOf(config::AccessMode mode) {
   switch (mode) {
@@ -187,8 +121,7 @@ class Daemon {
 
  private:
   bool LoadAccessList(bool at_startup);
-  void LoadStatefile(const std::string& path, bool missing_is_quiet);
-  bool WriteStatefile(const std::string& path);
+
   void StartThreads();
   void StopThreads();
   void SignalLoop();
@@ -256,69 +189,6 @@ bool Daemon::LoadAccessList(bool at_startup) {
   LogInfo(std::string(at_startup ? "loaded" : "reloaded") + " access list " + path + ": " + std::to_string(count) +
           " info hashes" +
           (parsed.rejected_lines != 0 ? ", " + std::to_string(parsed.rejected_lines) + " lines ignored" : ""));
-  return true;
-}
-
-void Daemon::LoadStatefile(const std::string& path, bool missing_is_quiet) {
-  std::optional<std::string> text = ReadWholeFile(path);
-  if (!text) {
-    if (!(missing_is_quiet && errno == ENOENT)) {
-      LogWarning("cannot read state file " + path + ": " + std::strerror(errno));
-    }
-    return;
-  }
-  access::AccessReader access(access_);
-  std::size_t restored = 0;
-  std::size_t refused = 0;
-  std::size_t present = 0;
-  std::size_t malformed = stats::ParseStatedump(*text, [&](const stats::StatedumpRecord& r) {
-    if (!access.Allows(r.info_hash)) {
-      ++refused;
-    } else if (store_.Restore(r.info_hash, r.base_minutes, r.downloaded)) {
-      ++restored;
-    } else {
-      ++present;
-    }
-  });
-  std::string line = "restored " + std::to_string(restored) + " torrents from " + path;
-  if (refused != 0) line += ", " + std::to_string(refused) + " refused by the access list";
-  if (present != 0) line += ", " + std::to_string(present) + " already known";
-  if (malformed != 0) line += ", " + std::to_string(malformed) + " malformed lines skipped";
-  LogInfo(line);
-}
-
-// Written next to the target, flushed to disk, then renamed over it, so a
-// crash mid-write never leaves a truncated state file.
-bool Daemon::WriteStatefile(const std::string& path) {
-  const std::string temporary = path + ".tmp";
-  int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    LogError("cannot write state file " + temporary + ": " + std::strerror(errno));
-    return false;
-  }
-  work::DumpStream dump(store_, stats::DumpFormat::kStatedump, work::Compression::kNone);
-  std::string chunk;
-  bool more = true;
-  bool ok = true;
-  while (ok && more) {
-    chunk.clear();
-    more = dump.Next(chunk);
-    std::size_t written = 0;
-    while (ok && written < chunk.size()) {
-      ssize_t n = write(fd, chunk.data() + written, chunk.size() - written);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) ok = false;
-      else written += static_cast<std::size_t>(n);
-    }
-  }
-  if (ok && fsync(fd) != 0) ok = false;
-  if (close(fd) != 0) ok = false;
-  if (!ok || rename(temporary.c_str(), path.c_str()) != 0) {
-    LogError("cannot write state file " + path + ": " + std::strerror(errno));
-    unlink(temporary.c_str());
-    return false;
-  }
-  LogInfo("wrote state file " + path + ": " + std::to_string(dump.torrents()) + " torrents");
   return true;
 }
 
@@ -436,8 +306,8 @@ int Daemon::Run() {
   // Before any torrent can be restored or announced, so restored state obeys
   // the list (upstream raced here, quirk 15).
   LoadAccessList(true);
-  if (!config_.statefile_to_load.empty()) LoadStatefile(config_.statefile_to_load, false);
-  if (!config_.statefile.empty()) LoadStatefile(config_.statefile, true);
+  if (!config_.statefile_to_load.empty()) LoadStatefile(config_.statefile_to_load, false, store_, access_);
+  if (!config_.statefile.empty()) LoadStatefile(config_.statefile, true, store_, access_);
 
   if (!reactor_.Init(&error)) {
     LogError(error);
@@ -503,7 +373,7 @@ int Daemon::Run() {
   StopThreads();
   if (livesync_) livesync_->FlushAll(WallClockNow());  // pending stops reach the cluster
   sockets_.CloseAll();  // the worker threads' UDP sockets
-  if (!config_.statefile.empty()) WriteStatefile(config_.statefile);
+  if (!config_.statefile.empty()) WriteStatefile(config_.statefile, store_);
   LogInfo("stopped");
   return 0;
 }
