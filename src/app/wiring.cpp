@@ -375,6 +375,16 @@ int Daemon::Run() {
   return 0;
 }
 
+// Every connection is a descriptor: take the hard limit (root may have set
+// it high for the service), instead of the soft 1024 a shell starts with.
+void RaiseDescriptorLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 }  // namespace
 
 int RunDaemon(const config::Config& config) {
@@ -389,6 +399,7 @@ int RunDaemon(const config::Config& config) {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   signal(SIGPIPE, SIG_IGN);
   UseSyslog(config.syslog);
+  RaiseDescriptorLimit();
   Daemon daemon(config);
   return daemon.Run();
 }

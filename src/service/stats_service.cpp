@@ -46,8 +46,9 @@ class DumpJob : public std::enable_shared_from_this<DumpJob> {
  public:
   DumpJob(const tracker::TorrentStore& store, stats::DumpFormat format, bool gzip, bool chunked, bool keep_alive,
           net::ConnectionToken token, net::CancelFlag cancelled, work::WorkerPool& pool,
-          StatsService::Poster post)
-      : stream_(store, format, gzip ? work::Compression::kGzip : work::Compression::kNone),
+          StatsService::Poster post, std::shared_ptr<std::atomic<int>> active)
+      : active_(std::move(active)),
+        stream_(store, format, gzip ? work::Compression::kGzip : work::Compression::kNone),
         gzip_(gzip),
         chunked_(chunked),
         keep_alive_(keep_alive),
@@ -55,6 +56,8 @@ class DumpJob : public std::enable_shared_from_this<DumpJob> {
         cancelled_(std::move(cancelled)),
         pool_(pool),
         post_(std::move(post)) {}
+
+  ~DumpJob() { active_->fetch_sub(1, std::memory_order_relaxed); }
 
   static std::string ChunkedHeader(bool gzip, bool keep_alive) {
     std::string h = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n";
@@ -108,6 +111,7 @@ class DumpJob : public std::enable_shared_from_this<DumpJob> {
     post_(std::move(completion));
   }
 
+  std::shared_ptr<std::atomic<int>> active_;  // counted in by the creator, out here
   work::DumpStream stream_;
   const bool gzip_;
   const bool chunked_;
@@ -152,6 +156,10 @@ net::HttpDisposition StatsService::Error(HttpError error, ThreadContext& context
   return net::HttpDisposition::kReplyAndClose;
 }
 
+bool StatsService::Overloaded() const noexcept {
+  return active_dumps_->load(std::memory_order_relaxed) >= kMaxConcurrentDumps || pool_.queued() >= kMaxQueuedJobs;
+}
+
 net::HttpDisposition StatsService::Defer(std::function<void(std::string& body)> render, bool keep_alive,
                                          net::ConnectionToken token, const net::CancelFlag& cancelled) {
   Poster post = post_;
@@ -173,7 +181,9 @@ net::HttpDisposition StatsService::StartDump(stats::DumpFormat format, bool gzip
                                              std::string& out) {
   const bool chunked = request.version == proto::HttpVersion::k11;
   const bool keep_alive = KeepAlive(request);
-  auto job = std::make_shared<DumpJob>(store_, format, gzip, chunked, keep_alive, token, cancelled, pool_, post_);
+  active_dumps_->fetch_add(1, std::memory_order_relaxed);
+  auto job = std::make_shared<DumpJob>(store_, format, gzip, chunked, keep_alive, token, cancelled, pool_, post_,
+                                       active_dumps_);
   if (chunked) out += DumpJob::ChunkedHeader(gzip, keep_alive);
   job->Schedule();
   return net::HttpDisposition::kDeferred;
@@ -210,6 +220,7 @@ net::HttpDisposition StatsService::Stats(const proto::StatsQuery& query, const p
         if (!parsed || *parsed == stats::DumpFormat::kStatedump) return Error(HttpError::kInvalidParameter, context, out);
         format = *parsed;
       }
+      if (Overloaded()) return Error(HttpError::kServerError, context, out);
       return StartDump(format, request.accept_gzip, request, token, cancelled, out);
     }
     default:
@@ -221,6 +232,7 @@ net::HttpDisposition StatsService::Stats(const proto::StatsQuery& query, const p
   if (*mode == stats::StatsMode::kFulllog) stats_context.full_log = options_.full_log->Drain();
   const bool json = *mode == stats::StatsMode::kEverything && query.Format() == "json";
   if (json || stats::ModeNeedsStore(*mode)) {
+    if (Overloaded()) return Error(HttpError::kServerError, context, out);
     const tracker::TorrentStore& store = store_;
     const stats::StatsMode m = *mode;
     return Defer(
@@ -242,7 +254,8 @@ net::HttpDisposition StatsService::Stats(const proto::StatsQuery& query, const p
 
 net::HttpDisposition StatsService::Metrics(const proto::HttpRequest& request, net::ConnectionToken token,
                                            const net::CancelFlag& cancelled, ThreadContext& context,
-                                           std::string&) {
+                                           std::string& out) {
+  if (Overloaded()) return Error(HttpError::kServerError, context, out);
   stats::StatsContext stats_context = Context(context.now);
   const tracker::TorrentStore& store = store_;
   return Defer(
@@ -268,6 +281,7 @@ net::HttpDisposition StatsService::FullScrape(const proto::HttpRequest& request,
       it->second = now;
     }
   }
+  if (Overloaded()) return Error(HttpError::kServerError, context, out);
   context.counters.Add(stats::Counter::kFullScrapes);
   if (options_.log_fullscrape) {
     char line[96];

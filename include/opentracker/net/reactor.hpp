@@ -22,7 +22,9 @@ struct ReactorOptions {
   std::int64_t idle_timeout_ms = 30'000;   // upstream's OT_CLIENT_TIMEOUT, counted from the last activity
   std::int64_t send_timeout_ms = 900'000;  // OT_CLIENT_TIMEOUT_SEND: a reply that makes no progress
   std::size_t max_request_size = 8192;     // longer header blocks get 500 (upstream)
-  std::size_t output_pause_bytes = 256 * 1024;  // stop reading a pipelining client past this backlog
+  // Stop reading a pipelining client that does not read its replies past
+  // this backlog: it bounds what one connection can make the tracker hold.
+  std::size_t output_pause_bytes = 32 * 1024;
 };
 
 class Reactor {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <memory>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -62,7 +63,14 @@ class StatsService final : public StatsResponder {
   net::HttpDisposition StartDump(stats::DumpFormat format, bool gzip, const proto::HttpRequest& request,
                                  net::ConnectionToken token, const net::CancelFlag& cancelled, std::string& out);
 
+  // Each streamed dump holds a deflate state (~400 KiB) and worker time;
+  // beyond these, requests get 500 instead of queueing without bound.
+  static constexpr int kMaxConcurrentDumps = 32;
+  static constexpr std::size_t kMaxQueuedJobs = 256;
+  bool Overloaded() const noexcept;
+
   const StatsServiceOptions options_;
+  std::shared_ptr<std::atomic<int>> active_dumps_ = std::make_shared<std::atomic<int>>(0);
   tracker::TorrentStore& store_;
   stats::CounterRegistry& counters_;
   work::WorkerPool& pool_;
