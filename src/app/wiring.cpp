@@ -23,6 +23,7 @@
 #include "app/log.hpp"
 #include "app/privileges.hpp"
 #include "app/statefile.hpp"
+#include "app/thread_priority.hpp"
 #include "opentracker/access/access_control.hpp"
 #include "opentracker/access/access_list.hpp"
 #include "opentracker/net/reactor.hpp"
@@ -90,16 +91,6 @@ class LivesyncObserver final : public service::AnnounceObserver {
  private:
   sync::Livesync& livesync_;
 };
-
-// The worker pool's threads (full scrapes, store walks, dumps) run at nice
-// 10: when they share a core with the reactor (a small machine, or pinned),
-// the reactor and the UDP threads win it back quickly, so a gzip full
-// scrape of a big table does not delay announces; with 16 KiB dump steps
-// this kept announce p99 within 1.2x of idle in scripts/bench. (The idle
-// class did better still, but starves under any other load on the box.)
-// The cleaner keeps the normal priority: its steps are short, and starving
-// it would keep dead peers.
-void RunInBackgroundClass() { setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10); }
 
 class Daemon {
  public:
@@ -246,7 +237,10 @@ void Daemon::StartThreads() {
   threads_.emplace_back([this, &cleaner_counters] { CleanerLoop(cleaner_counters); });
   for (auto& worker : udp_workers_) {
     UdpWorker* w = worker.get();
-    threads_.emplace_back([this, w] { net::RunUdpWorker(w->fd, *w->service, stopping_); });
+    threads_.emplace_back([this, w] {
+      PreferPromptWakeups();
+      net::RunUdpWorker(w->fd, *w->service, stopping_);
+    });
   }
   if (!config_.fifo_add_path.empty()) {
     threads_.emplace_back([this] { RunAccessFifo(config_.fifo_add_path, FifoKind::kAdd, access_, stopping_); });
@@ -366,6 +360,7 @@ int Daemon::Run() {
 
   if (livesync_) reactor_.AddTimer(1000, [this](TimePoint now) { livesync_->Flush(now); });
   StartThreads();
+  PreferPromptWakeups();  // after StartThreads: the other threads keep the default
   reactor_.Run();
   StopThreads();
   if (livesync_) livesync_->FlushAll(WallClockNow());  // pending stops reach the cluster
