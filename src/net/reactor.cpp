@@ -68,6 +68,7 @@ struct Connection : Watched {
   bool close_after_output = false;
   bool eof = false;              // the client half-closed
   bool lingering = false;        // our side is shut down; discarding input until the client closes
+  bool fin_pending = false;      // the last reply was held back for the FIN to ride on it
   bool dead = false;
 
   std::size_t Backlog() const noexcept { return out.size() - out_sent; }
@@ -467,8 +468,19 @@ bool Reactor::Impl::Flush(Connection& c) {
       io_wantwrite(c.fd);  // the rest on a later wake-up, after other clients had their turn
       return true;
     }
-    std::int64_t n = io_trywrite(c.fd, c.out.data() + c.out_sent,
-                                 static_cast<std::int64_t>(std::min(c.Backlog(), kWriteSlice)));
+    std::int64_t n = -1;
+    if (c.close_after_output && !c.waiting && !c.lingering && c.Backlog() <= kWriteSlice) {
+      // The connection's last bytes: held back (MSG_MORE) until the FIN is
+      // queued right after, so reply and FIN leave as one segment and the
+      // client acknowledges both at once; saves a packet per connection.
+      n = send(c.fd, c.out.data() + c.out_sent, c.Backlog(), MSG_MORE | MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0 && static_cast<std::size_t>(n) == c.Backlog()) c.fin_pending = true;
+    }
+    if (n <= 0) {
+      // libowfat keeps its own idea of writability: let it see the EAGAIN.
+      n = io_trywrite(c.fd, c.out.data() + c.out_sent,
+                      static_cast<std::int64_t>(std::min(c.Backlog(), kWriteSlice)));
+    }
     if (n == -1) {
       io_wantwrite(c.fd);
       return true;
@@ -499,6 +511,8 @@ void Reactor::Impl::StartLinger(Connection& c) {
   // the reply in flight: shut our side down and read the rest out first
   // (nginx's lingering close). Otherwise close at once, as upstream does.
   if (c.in.empty() || c.eof) {
+    // close() itself comes at the end of the loop turn; the held reply goes now.
+    if (c.fin_pending) shutdown(c.fd, SHUT_WR);
     Close(c);
     return;
   }

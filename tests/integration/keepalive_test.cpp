@@ -6,7 +6,11 @@
 // tests that only hold for the port skip in reference mode.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "support/net_http_client.hpp"
 #include "tracker_process.hpp"
@@ -149,6 +153,32 @@ TEST_F(KeepAliveTest, ErrorReplyOnHttp11ClosesWithConnectionClose) {
   EXPECT_EQ(r.response.raw, want + "\r\n<title>Not Found</title>\n");
   CloseOutcome o = c.WaitForClose(Millis(3000));
   EXPECT_TRUE(o == CloseOutcome::kClosed || o == CloseOutcome::kReset) << test::ToString(o);
+}
+
+// The port sends a connection's last reply with MSG_MORE so that the FIN
+// rides on it: every way of closing must still push it out at once (a reply
+// held for a cork timer would show as ~200 ms here).
+TEST_F(KeepAliveTest, ClosingRepliesAndTheirCloseArriveAtOnce) {
+  const std::vector<std::pair<std::string, std::string>> kinds = {
+      {"HTTP/1.0 announce", AnnounceFor(6, "HTTP/1.0")},
+      {"Connection: close", AnnounceFor(6, "HTTP/1.1", "Connection: close\r\n")},
+      {"error reply", GetRequest("/index.html")},
+      {"unread bytes after the closing request (lingering close)", AnnounceFor(6, "HTTP/1.0") + "GET /x"},
+  };
+  for (const auto& [what, request] : kinds) {
+    std::vector<double> ms;
+    for (int i = 0; i < 9; ++i) {
+      HttpConnection c = Connect();
+      const auto start = std::chrono::steady_clock::now();
+      ASSERT_TRUE(c.Send(request));
+      ASSERT_EQ(c.ReadResponse(kReply).outcome, ReadOutcome::kResponse) << what;
+      CloseOutcome o = c.WaitForClose(Millis(3000));
+      ASSERT_TRUE(o == CloseOutcome::kClosed || o == CloseOutcome::kReset) << what << ": " << test::ToString(o);
+      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::sort(ms.begin(), ms.end());
+    EXPECT_LT(ms[ms.size() / 2], 100.0) << what << ": median milliseconds from request to close";
+  }
 }
 
 TEST_F(KeepAliveTest, RequestSplitAcrossSegmentsIsAnswered) {
