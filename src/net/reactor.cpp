@@ -68,7 +68,6 @@ struct Connection : Watched {
   bool close_after_output = false;
   bool eof = false;              // the client half-closed
   bool lingering = false;        // our side is shut down; discarding input until the client closes
-  bool fin_pending = false;      // the last reply was held back for the FIN to ride on it
   bool dead = false;
 
   std::size_t Backlog() const noexcept { return out.size() - out_sent; }
@@ -473,8 +472,8 @@ bool Reactor::Impl::Flush(Connection& c) {
       // The connection's last bytes: held back (MSG_MORE) until the FIN is
       // queued right after, so reply and FIN leave as one segment and the
       // client acknowledges both at once; saves a packet per connection.
+      // StartLinger queues that FIN.
       n = send(c.fd, c.out.data() + c.out_sent, c.Backlog(), MSG_MORE | MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (n > 0 && static_cast<std::size_t>(n) == c.Backlog()) c.fin_pending = true;
     }
     if (n <= 0) {
       // libowfat keeps its own idea of writability: let it see the EAGAIN.
@@ -506,17 +505,17 @@ bool Reactor::Impl::Flush(Connection& c) {
 }
 
 void Reactor::Impl::StartLinger(Connection& c) {
+  // The FIN goes now, with the reply Flush held back by MSG_MORE (close()
+  // itself comes only at the end of the loop turn).
+  shutdown(c.fd, SHUT_WR);
   // With unread bytes from the client (a pipelined request after one that
   // closes, a body), close() would answer them with a RST that can destroy
-  // the reply in flight: shut our side down and read the rest out first
-  // (nginx's lingering close). Otherwise close at once, as upstream does.
+  // the reply in flight: read the rest out first (nginx's lingering close).
+  // Otherwise close at once, as upstream does.
   if (c.in.empty() || c.eof) {
-    // close() itself comes at the end of the loop turn; the held reply goes now.
-    if (c.fin_pending) shutdown(c.fd, SHUT_WR);
     Close(c);
     return;
   }
-  shutdown(c.fd, SHUT_WR);
   c.lingering = true;
   c.in.clear();
   c.last_activity_ms = now_ms_;
